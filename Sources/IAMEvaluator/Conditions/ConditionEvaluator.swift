@@ -1,0 +1,141 @@
+import IAMPolicy
+
+/// Decides one condition against a request context.
+///
+/// The rules are the IAM User Guide's "Condition operators" and
+/// "Single-valued vs. multivalued context keys": several values are ORed (NOR
+/// for negated operators); a missing key makes a condition false except for
+/// negated operators, `...IfExists` and `ForAllValues`, which are true;
+/// `ForAnyValue` with no values is false; `Null` tests presence.
+enum ConditionEvaluator {
+  /// nil when the condition holds; the failure otherwise.
+  static func check(_ condition: Condition, in context: RequestContext) -> ConditionFailure? {
+    let op = condition.op
+    let requestValue = context.value(lowercased: condition.lookupKey)
+    let present = !(requestValue?.values.isEmpty ?? true)
+
+    func failure(_ reason: ConditionFailure.Reason) -> ConditionFailure {
+      ConditionFailure(
+        op: op, key: condition.key, policyValues: condition.values.map(\.text), requestValues: requestValue?.values,
+        reason: reason, span: condition.span)
+    }
+
+    if op.base == .null {
+      // "true" means the key must be absent, "false" that it must be present.
+      let holds = condition.values.contains { $0.bool.map { $0 == !present } ?? false }
+      return holds ? nil : failure(.nullCheck(keyPresent: present))
+    }
+
+    guard let requestValue, present else {
+      if op.set == .forAllValues || op.ifExists || (op.set == nil && op.base.isNegated) { return nil }
+      return failure(.keyMissing)
+    }
+
+    let policyValues = resolvedValues(condition, context: context)
+    let positive = op.base.positive
+    let negated = op.base.isNegated
+
+    func matchesAny(_ value: String) -> Bool {
+      policyValues.contains { matches(positive, policy: $0, request: value) }
+    }
+
+    switch op.set {
+    case nil, .forAnyValue?:
+      if negated {
+        if op.set == .forAnyValue {
+          // True when at least one request value matches none of the policy values.
+          return requestValue.values.contains { !matchesAny($0) } ? nil : failure(.valueMismatch)
+        }
+        return requestValue.values.contains(where: matchesAny) ? failure(.valueMismatch) : nil
+      }
+      if requestValue.values.contains(where: matchesAny) { return nil }
+      if let bad = typeProblem(positive, requestValue.values) { return failure(.typeMismatch(bad)) }
+      return failure(.valueMismatch)
+    case .forAllValues?:
+      for value in requestValue.values {
+        let hit = matchesAny(value)
+        if negated ? hit : !hit { return failure(.valueNotInSet(value)) }
+      }
+      return nil
+    }
+  }
+
+  /// Policy values with variables substituted; a variable with no value drops its value.
+  static func resolvedValues(_ condition: Condition, context: RequestContext) -> [ResolvedValue] {
+    condition.values.compactMap { value in
+      guard let template = value.template else { return ResolvedValue(value: value, tokens: value.tokens) }
+      guard var tokens = template.resolve({ context.singleValue(lowercased: $0) }) else { return nil }
+      if condition.op.base == .stringEqualsIgnoreCase || condition.op.base == .stringNotEqualsIgnoreCase {
+        let lowered = String(decoding: tokens.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self).lowercased()
+        tokens = WildcardPattern(lowered, wildcards: false).tokens
+      }
+      return ResolvedValue(value: value, tokens: tokens)
+    }
+  }
+
+  struct ResolvedValue {
+    var value: ConditionValue
+    var tokens: [UInt16]
+  }
+
+  static func matches(_ base: ConditionOperator.Base, policy: ResolvedValue, request: String) -> Bool {
+    switch base {
+    case .stringEquals:
+      return literalEquals(policy.tokens, request)
+    case .stringEqualsIgnoreCase:
+      return literalEquals(policy.tokens, request.lowercased())
+    case .stringLike:
+      return WildcardPattern(tokens: policy.tokens).matches(request)
+    case .numericEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan, .numericGreaterThanEquals:
+      guard let p = policy.value.number, let r = NumericValue.parse(request) else { return false }
+      return compare(base, r, p)
+    case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
+      guard let p = policy.value.date, let r = DateValue.parse(request) else { return false }
+      return compare(base, r, p)
+    case .bool:
+      guard let p = policy.value.bool, let r = BoolValue.parse(request) else { return false }
+      return p == r
+    case .binaryEquals:
+      return policy.value.text == request
+    case .ipAddress:
+      guard let network = policy.value.network, let address = IPNetwork(request) else { return false }
+      return network.contains(address)
+    case .arnEquals, .arnLike:
+      var r = request
+      return r.withUTF8 { ARNMatcher.conditionMatch(tokens: policy.tokens, $0) }
+    default:
+      return false
+    }
+  }
+
+  static func literalEquals(_ tokens: [UInt16], _ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { bytes in
+      guard bytes.count == tokens.count else { return false }
+      for i in 0..<bytes.count where UInt16(bytes[i]) != tokens[i] { return false }
+      return true
+    }
+  }
+
+  static func compare(_ base: ConditionOperator.Base, _ r: Double, _ p: Double) -> Bool {
+    switch base {
+    case .numericEquals, .dateEquals: r == p
+    case .numericLessThan, .dateLessThan: r < p
+    case .numericLessThanEquals, .dateLessThanEquals: r <= p
+    case .numericGreaterThan, .dateGreaterThan: r > p
+    case .numericGreaterThanEquals, .dateGreaterThanEquals: r >= p
+    default: false
+    }
+  }
+
+  /// The first request value that is not of the operator's type, for a clearer message.
+  static func typeProblem(_ base: ConditionOperator.Base, _ values: [String]) -> String? {
+    switch base.family {
+    case .numeric: values.first { NumericValue.parse($0) == nil }
+    case .date: values.first { DateValue.parse($0) == nil }
+    case .ipAddress: values.first { IPNetwork($0) == nil }
+    case .bool: values.first { BoolValue.parse($0) == nil }
+    default: nil
+    }
+  }
+}

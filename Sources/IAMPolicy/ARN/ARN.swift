@@ -1,0 +1,121 @@
+/// An Amazon Resource Name split into its six parts.
+///
+/// `arn:partition:service:region:account-id:resource`; the resource part keeps
+/// any further colons (`arn:aws:sns:us-east-2:111122223333:topic:sub`).
+public struct ARN: Sendable, Hashable, CustomStringConvertible {
+  public var partition: String
+  public var service: String
+  public var region: String
+  public var account: String
+  public var resource: String
+
+  public init(partition: String, service: String, region: String, account: String, resource: String) {
+    self.partition = partition
+    self.service = service
+    self.region = region
+    self.account = account
+    self.resource = resource
+  }
+
+  /// Parses `arn:...`; nil when the text does not have six colon-separated parts.
+  public init?(_ text: String) {
+    let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+    guard parts.count == 6, parts[0] == "arn" else { return nil }
+    partition = String(parts[1])
+    service = String(parts[2])
+    region = String(parts[3])
+    account = String(parts[4])
+    resource = String(parts[5])
+  }
+
+  public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
+
+  /// The resource type prefix: `role` in `role/Admin`, `table` in `table/Events`.
+  public var resourceType: String {
+    if let i = resource.firstIndex(where: { $0 == "/" || $0 == ":" }) { return String(resource[..<i]) }
+    return resource
+  }
+}
+
+/// IAM's ARN-aware resource matching.
+///
+/// Each of the first five colon-separated parts of the pattern is matched
+/// against the same part of the ARN, so `*` in the region cannot swallow the
+/// account; the resource part may span `/` and `:`. A `*` that ends a
+/// pattern with fewer parts may expand past colons, so
+/// `arn:aws:dynamodb:us-east-1:*` covers every table (IAM User Guide,
+/// "IAM JSON policy elements: Resource", wildcards).
+public enum ARNMatcher {
+  /// Splits pattern tokens at literal colons into at most six segments.
+  public static func segments(_ tokens: [UInt16]) -> [[UInt16]] {
+    var segments: [[UInt16]] = []
+    var current: [UInt16] = []
+    for t in tokens {
+      if t == UInt16(UInt8(ascii: ":")) && segments.count < 5 {
+        segments.append(current)
+        current = []
+      } else {
+        current.append(t)
+      }
+    }
+    segments.append(current)
+    return segments
+  }
+
+  /// Whether tokens begin with the literal `arn:`.
+  public static func isARNPattern(_ tokens: [UInt16]) -> Bool {
+    tokens.count >= 4 && tokens[0] == 0x61 && tokens[1] == 0x72 && tokens[2] == 0x6E && tokens[3] == 0x3A
+  }
+
+  public static func match(segments: [[UInt16]], _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    var start = 0
+    let last = segments.count - 1
+    for i in 0...last {
+      let seg = segments[i]
+      if i == last {
+        let rest = UnsafeBufferPointer(rebasing: s[start...])
+        if i == 5 || seg.last == WildcardPattern.star {
+          return seg.withUnsafeBufferPointer { WildcardPattern.glob($0, rest) }
+        }
+        if rest.contains(UInt8(ascii: ":")) { return false }
+        return seg.withUnsafeBufferPointer { WildcardPattern.glob($0, rest) }
+      }
+      var colon = start
+      while colon < s.count && s[colon] != UInt8(ascii: ":") { colon += 1 }
+      guard colon < s.count else { return false }
+      let part = UnsafeBufferPointer(rebasing: s[start..<colon])
+      if !seg.withUnsafeBufferPointer({ WildcardPattern.glob($0, part) }) { return false }
+      start = colon + 1
+    }
+    return false
+  }
+
+  /// Matches resource tokens (possibly from a variable substitution) against an ARN.
+  public static func match(tokens: [UInt16], _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    if isARNPattern(tokens) { return match(segments: segments(tokens), s) }
+    return tokens.withUnsafeBufferPointer { WildcardPattern.glob($0, s) }
+  }
+
+  /// ArnLike/ArnEquals: all six parts compared separately; `*` never crosses a colon
+  /// in the first five, and a value that is not an ARN never matches
+  /// (IAM User Guide, "Amazon Resource Name (ARN) condition operators").
+  public static func conditionMatch(tokens: [UInt16], _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    let segs = segments(tokens)
+    guard segs.count == 6 else { return false }
+    var start = 0
+    for i in 0..<6 {
+      let seg = segs[i]
+      if i == 5 {
+        let rest = UnsafeBufferPointer(rebasing: s[start...])
+        return seg.withUnsafeBufferPointer { WildcardPattern.glob($0, rest) }
+      }
+      var colon = start
+      while colon < s.count && s[colon] != UInt8(ascii: ":") { colon += 1 }
+      guard colon < s.count else { return false }
+      let part = UnsafeBufferPointer(rebasing: s[start..<colon])
+      if !seg.withUnsafeBufferPointer({ WildcardPattern.glob($0, part) }) { return false }
+      start = colon + 1
+    }
+    return false
+  }
+}

@@ -1,0 +1,99 @@
+/// An IAM wildcard pattern: `*` matches any run of characters, `?` exactly one.
+///
+/// Stored as tokens rather than text so that a `*` that came from a policy
+/// variable's value (or from the `${*}` escape) stays a literal character:
+/// values 0...255 are literal UTF-8 bytes, `star` and `question` are wildcards.
+public struct WildcardPattern: Sendable, Hashable {
+  public static let star: UInt16 = 0x100
+  public static let question: UInt16 = 0x101
+
+  public private(set) var tokens: [UInt16]
+  public let hasWildcards: Bool
+
+  /// A pattern from policy text; `*` and `?` are wildcards when `wildcards` is true.
+  /// With `caseFolded`, ASCII letters are lowercased (actions match case-insensitively).
+  public init(_ text: String, wildcards: Bool = true, caseFolded: Bool = false) {
+    var tokens: [UInt16] = []
+    tokens.reserveCapacity(text.utf8.count)
+    for b in text.utf8 {
+      tokens.append(WildcardPattern.token(b, wildcards: wildcards, caseFolded: caseFolded))
+    }
+    self.init(tokens: tokens)
+  }
+
+  public init(tokens: [UInt16]) {
+    self.tokens = tokens
+    self.hasWildcards = tokens.contains { $0 > 0xFF }
+  }
+
+  @inline(__always) static func token(_ b: UInt8, wildcards: Bool, caseFolded: Bool) -> UInt16 {
+    if wildcards {
+      if b == UInt8(ascii: "*") { return star }
+      if b == UInt8(ascii: "?") { return question }
+    }
+    if caseFolded && b >= 0x41 && b <= 0x5A { return UInt16(b + 0x20) }
+    return UInt16(b)
+  }
+
+  /// Whether the pattern is exactly `*`.
+  public var isMatchAll: Bool { tokens.count == 1 && tokens[0] == WildcardPattern.star }
+
+  public func matches(_ value: String) -> Bool {
+    var value = value
+    return value.withUTF8 { matches($0) }
+  }
+
+  public func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    tokens.withUnsafeBufferPointer { WildcardPattern.glob($0, value) }
+  }
+
+  /// Matches a value that is lowercased on the fly (for actions).
+  public func matchesCaseFolded(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+    tokens.withUnsafeBufferPointer { WildcardPattern.glob($0, value, foldValue: true) }
+  }
+
+  /// The classic greedy matcher that remembers only the last `*`.
+  ///
+  /// Earlier stars never need to be revisited, so the work is at most the input
+  /// length times the length of the pattern piece after the last star: linear in
+  /// the input for a given pattern, with no backtracking blow-up
+  /// (`*a*a*a*a*a*a*a*a*a*b` against 100,000 `a`s is one pass).
+  @inline(__always)
+  public static func glob(
+    _ p: UnsafeBufferPointer<UInt16>, _ s: UnsafeBufferPointer<UInt8>, foldValue: Bool = false
+  ) -> Bool {
+    var pi = 0
+    var si = 0
+    var starP = -1
+    var starS = 0
+    let pn = p.count
+    let sn = s.count
+    while si < sn {
+      if pi < pn {
+        let t = p[pi]
+        if t == star {
+          starP = pi
+          starS = si
+          pi += 1
+          continue
+        }
+        var c = s[si]
+        if foldValue && c >= 0x41 && c <= 0x5A { c += 0x20 }
+        if t == question || t == UInt16(c) {
+          pi += 1
+          si += 1
+          continue
+        }
+      }
+      if starP >= 0 {
+        pi = starP + 1
+        starS += 1
+        si = starS
+        continue
+      }
+      return false
+    }
+    while pi < pn && p[pi] == star { pi += 1 }
+    return pi == pn
+  }
+}

@@ -1,0 +1,192 @@
+/// A condition operator such as `ForAllValues:StringLikeIfExists`.
+public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
+  /// The operator families of IAM User Guide, "IAM JSON policy elements: Condition operators".
+  public enum Base: String, Sendable, Hashable, CaseIterable {
+    case stringEquals = "StringEquals"
+    case stringNotEquals = "StringNotEquals"
+    case stringEqualsIgnoreCase = "StringEqualsIgnoreCase"
+    case stringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase"
+    case stringLike = "StringLike"
+    case stringNotLike = "StringNotLike"
+    case numericEquals = "NumericEquals"
+    case numericNotEquals = "NumericNotEquals"
+    case numericLessThan = "NumericLessThan"
+    case numericLessThanEquals = "NumericLessThanEquals"
+    case numericGreaterThan = "NumericGreaterThan"
+    case numericGreaterThanEquals = "NumericGreaterThanEquals"
+    case dateEquals = "DateEquals"
+    case dateNotEquals = "DateNotEquals"
+    case dateLessThan = "DateLessThan"
+    case dateLessThanEquals = "DateLessThanEquals"
+    case dateGreaterThan = "DateGreaterThan"
+    case dateGreaterThanEquals = "DateGreaterThanEquals"
+    case bool = "Bool"
+    case binaryEquals = "BinaryEquals"
+    case ipAddress = "IpAddress"
+    case notIpAddress = "NotIpAddress"
+    case arnEquals = "ArnEquals"
+    case arnLike = "ArnLike"
+    case arnNotEquals = "ArnNotEquals"
+    case arnNotLike = "ArnNotLike"
+    case null = "Null"
+
+    public enum Family: String, Sendable {
+      case string, numeric, date, bool, binary, ipAddress, arn, null
+    }
+
+    public var family: Family {
+      switch self {
+      case .stringEquals, .stringNotEquals, .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase,
+        .stringLike, .stringNotLike:
+        .string
+      case .numericEquals, .numericNotEquals, .numericLessThan, .numericLessThanEquals,
+        .numericGreaterThan, .numericGreaterThanEquals:
+        .numeric
+      case .dateEquals, .dateNotEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan,
+        .dateGreaterThanEquals:
+        .date
+      case .bool: .bool
+      case .binaryEquals: .binary
+      case .ipAddress, .notIpAddress: .ipAddress
+      case .arnEquals, .arnLike, .arnNotEquals, .arnNotLike: .arn
+      case .null: .null
+      }
+    }
+
+    /// Negated operators are true when no policy value matches, and when the key is missing.
+    public var isNegated: Bool {
+      switch self {
+      case .stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .numericNotEquals,
+        .dateNotEquals, .notIpAddress, .arnNotEquals, .arnNotLike:
+        true
+      default: false
+      }
+    }
+
+    /// Only these take `*` and `?` in policy values (ArnEquals does too, per AWS).
+    public var allowsWildcards: Bool {
+      switch self {
+      case .stringLike, .stringNotLike, .arnEquals, .arnLike, .arnNotEquals, .arnNotLike: true
+      default: false
+      }
+    }
+
+    /// Policy variables are substituted only in String and ARN operators.
+    public var allowsVariables: Bool { family == .string || family == .arn }
+
+    /// The positive operator a negated one inverts (StringNotLike → StringLike).
+    public var positive: Base {
+      switch self {
+      case .stringNotEquals: .stringEquals
+      case .stringNotEqualsIgnoreCase: .stringEqualsIgnoreCase
+      case .stringNotLike: .stringLike
+      case .numericNotEquals: .numericEquals
+      case .dateNotEquals: .dateEquals
+      case .notIpAddress: .ipAddress
+      case .arnNotEquals: .arnEquals
+      case .arnNotLike: .arnLike
+      default: self
+      }
+    }
+  }
+
+  public enum SetQualifier: String, Sendable, Hashable {
+    case forAnyValue = "ForAnyValue"
+    case forAllValues = "ForAllValues"
+  }
+
+  public var base: Base
+  public var set: SetQualifier?
+  public var ifExists: Bool
+
+  public init(base: Base, set: SetQualifier? = nil, ifExists: Bool = false) {
+    self.base = base
+    self.set = set
+    self.ifExists = ifExists
+  }
+
+  /// Parses an operator name; names are case-sensitive as AWS writes them.
+  public init?(_ text: String) {
+    var rest = Substring(text)
+    var set: SetQualifier?
+    if rest.hasPrefix("ForAnyValue:") {
+      set = .forAnyValue
+      rest = rest.dropFirst("ForAnyValue:".count)
+    } else if rest.hasPrefix("ForAllValues:") {
+      set = .forAllValues
+      rest = rest.dropFirst("ForAllValues:".count)
+    }
+    var ifExists = false
+    if rest.hasSuffix("IfExists") {
+      ifExists = true
+      rest = rest.dropLast("IfExists".count)
+    }
+    guard let base = Base(rawValue: String(rest)) else { return nil }
+    if base == .null && ifExists { return nil }
+    self.init(base: base, set: set, ifExists: ifExists)
+  }
+
+  public var description: String {
+    (set.map { $0.rawValue + ":" } ?? "") + base.rawValue + (ifExists ? "IfExists" : "")
+  }
+}
+
+/// One `"operator": {"key": values}` entry; several in a statement are ANDed.
+public struct Condition: Sendable {
+  public var op: ConditionOperator
+  /// The key as written, for messages.
+  public var key: String
+  /// Lowercased: condition key names are case-insensitive.
+  public var lookupKey: String
+  /// Several values for one key are ORed (NOR for negated operators).
+  public var values: [ConditionValue]
+  /// The span of the key and its values.
+  public var span: SourceSpan
+  public var operatorSpan: SourceSpan
+
+  public init(
+    op: ConditionOperator, key: String, values: [ConditionValue], span: SourceSpan,
+    operatorSpan: SourceSpan
+  ) {
+    self.op = op
+    self.key = key
+    self.lookupKey = key.lowercased()
+    self.values = values
+    self.span = span
+    self.operatorSpan = operatorSpan
+  }
+}
+
+/// A value of a condition, prepared once for its operator's family.
+public struct ConditionValue: Sendable {
+  public var text: String
+  public var span: SourceSpan
+  /// Present when the value holds policy variables (2012-10-17 only).
+  public var template: VariableTemplate?
+  /// Tokens for String and ARN comparison, with wildcards only where the operator allows them.
+  public var tokens: [UInt16]
+  /// Parsed forms for the other families, nil when the text is not of that type.
+  public var number: Double?
+  public var date: Double?
+  public var network: IPNetwork?
+  public var bool: Bool?
+
+  public init(text: String, span: SourceSpan, op: ConditionOperator.Base, substitutesVariables: Bool) {
+    self.text = text
+    self.span = span
+    let wildcards = op.allowsWildcards
+    if substitutesVariables && op.allowsVariables {
+      template = VariableTemplate.parse(text, wildcards: wildcards)
+    }
+    var tokenText = text
+    if op == .stringEqualsIgnoreCase || op == .stringNotEqualsIgnoreCase { tokenText = text.lowercased() }
+    tokens = WildcardPattern(tokenText, wildcards: wildcards).tokens
+    switch op.family {
+    case .numeric: number = NumericValue.parse(text)
+    case .date: date = DateValue.parse(text)
+    case .ipAddress: network = IPNetwork(text)
+    case .bool, .null: bool = BoolValue.parse(text)
+    default: break
+    }
+  }
+}

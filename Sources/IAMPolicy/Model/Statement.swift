@@ -1,0 +1,132 @@
+/// One statement of a policy, parsed once into typed clauses.
+public struct Statement: Sendable {
+  /// Position in the policy's `Statement` list, from 0.
+  public var index: Int
+  public var sid: String?
+  public var effect: Effect
+  public var principal: PrincipalClause?
+  public var action: ActionClause
+  /// Absent in trust policies (and allowed to be absent in other resource policies).
+  public var resource: ResourceClause?
+  public var conditions: [Condition]
+  /// The statement object, `{` to `}`.
+  public var span: SourceSpan
+
+  public init(
+    index: Int, sid: String?, effect: Effect, principal: PrincipalClause?, action: ActionClause,
+    resource: ResourceClause?, conditions: [Condition], span: SourceSpan
+  ) {
+    self.index = index
+    self.sid = sid
+    self.effect = effect
+    self.principal = principal
+    self.action = action
+    self.resource = resource
+    self.conditions = conditions
+    self.span = span
+  }
+}
+
+/// `Action` or `NotAction`: never both, as the grammar says.
+public enum ActionClause: Sendable {
+  case action([ActionPattern])
+  case notAction([ActionPattern])
+
+  public var patterns: [ActionPattern] {
+    switch self {
+    case .action(let p), .notAction(let p): p
+    }
+  }
+}
+
+/// `Resource` or `NotResource`.
+public enum ResourceClause: Sendable {
+  case resource([ResourcePattern])
+  case notResource([ResourcePattern])
+
+  public var patterns: [ResourcePattern] {
+    switch self {
+    case .resource(let p), .notResource(let p): p
+    }
+  }
+}
+
+/// `Principal` or `NotPrincipal`.
+public enum PrincipalClause: Sendable {
+  case principal([PrincipalPattern])
+  case notPrincipal([PrincipalPattern])
+
+  public var patterns: [PrincipalPattern] {
+    switch self {
+    case .principal(let p), .notPrincipal(let p): p
+    }
+  }
+}
+
+/// An action pattern such as `s3:Get*`, matched case-insensitively.
+public struct ActionPattern: Sendable {
+  public var text: String
+  public var span: SourceSpan
+  /// Lowercased tokens; actions are case-insensitive (IAM User Guide, "Action").
+  public var pattern: WildcardPattern
+
+  public init(text: String, span: SourceSpan) {
+    self.text = text
+    self.span = span
+    self.pattern = WildcardPattern(text, wildcards: true, caseFolded: true)
+  }
+
+  /// Matches an action name that is already lowercased.
+  @inline(__always)
+  public func matches(lowercased action: UnsafeBufferPointer<UInt8>) -> Bool {
+    pattern.matches(action)
+  }
+}
+
+/// A resource pattern such as `arn:aws:s3:::bucket/*`, matched case-sensitively,
+/// part by part (see `ARNMatcher`).
+public struct ResourcePattern: Sendable {
+  public enum Matcher: Sendable {
+    case any
+    case segments([[UInt16]])
+    case glob(WildcardPattern)
+    /// Holds policy variables; resolved against each request.
+    case template(VariableTemplate)
+  }
+
+  public var text: String
+  public var span: SourceSpan
+  public var matcher: Matcher
+
+  public init(text: String, span: SourceSpan, substitutesVariables: Bool) {
+    self.text = text
+    self.span = span
+    if text == "*" {
+      matcher = .any
+    } else if substitutesVariables, let template = VariableTemplate.parse(text, wildcards: true) {
+      matcher = .template(template)
+    } else {
+      let tokens = WildcardPattern(text).tokens
+      matcher = ARNMatcher.isARNPattern(tokens) ? .segments(ARNMatcher.segments(tokens)) : .glob(WildcardPattern(tokens: tokens))
+    }
+  }
+
+  /// Whether this pattern covers the resource; `lookup` resolves policy variables.
+  /// A variable with no value makes the pattern match nothing.
+  @inline(__always)
+  public func matches(_ resource: UnsafeBufferPointer<UInt8>, lookup: (String) -> String?) -> Bool {
+    switch matcher {
+    case .any: return true
+    case .segments(let segments): return ARNMatcher.match(segments: segments, resource)
+    case .glob(let pattern): return pattern.matches(resource)
+    case .template(let template):
+      guard let tokens = template.resolve(lookup) else { return false }
+      return ARNMatcher.match(tokens: tokens, resource)
+    }
+  }
+
+  public var hasVariables: Bool {
+    if case .template = matcher { return true }
+    return false
+  }
+}

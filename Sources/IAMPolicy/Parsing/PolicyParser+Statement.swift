@@ -1,0 +1,228 @@
+extension PolicyParser.Context {
+  /// One statement; nil (with diagnostics) when it cannot be evaluated.
+  mutating func statement(_ value: JSONValue, index: Int, path: String) -> Statement? {
+    guard let members = value.members else {
+      report(
+        .statementWrongType, "a statement must be an object, found \(value.typeName)",
+        help: #"write {"Effect": "Allow", "Action": "...", "Resource": "..."}"#, at: value.span, path: path)
+      return nil
+    }
+    let errorsBefore = diagnostics.filter(\.isError).count
+    var sid: String?
+    var effect: Effect?
+    var principal: PrincipalClause?
+    var action: ActionClause?
+    var resource: ResourceClause?
+    var conditions: [Condition] = []
+    var seen: [String: JSONMember] = [:]
+    for member in members {
+      seen[member.key] = seen[member.key] ?? member
+      let memberPath = "\(path).\(member.key)"
+      switch member.key {
+      case "Sid":
+        if let s = member.value.stringValue { sid = s } else {
+          report(.statementWrongType, "`Sid` must be a string, found \(member.value.typeName)", at: member.value.span, path: memberPath)
+        }
+      case "Effect":
+        switch member.value.stringValue {
+        case "Allow": effect = .allow
+        case "Deny": effect = .deny
+        case let other?:
+          let fix = other.lowercased() == "allow" ? "Allow" : other.lowercased() == "deny" ? "Deny" : nil
+          report(
+            .statementInvalidEffect, "`Effect` must be \"Allow\" or \"Deny\", found \"\(other)\"",
+            help: fix.map { "Effect is case-sensitive: write \"\($0)\"" } ?? "a statement either allows or denies",
+            at: member.value.span, path: memberPath)
+        case nil:
+          report(
+            .statementWrongType, "`Effect` must be a string, found \(member.value.typeName)",
+            help: "write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: member.value.span, path: memberPath)
+        }
+      case "Action", "NotAction":
+        if let patterns = actionPatterns(member, path: memberPath) {
+          if action != nil {
+            report(
+              .statementBothElements, "a statement cannot have both `Action` and `NotAction`",
+              help: "keep one: Action lists what the statement covers, NotAction what it excludes",
+              at: member.keySpan, path: memberPath)
+          } else {
+            action = member.key == "Action" ? .action(patterns) : .notAction(patterns)
+          }
+        }
+      case "Resource", "NotResource":
+        if let patterns = resourcePatterns(member, path: memberPath) {
+          if resource != nil {
+            report(
+              .statementBothElements, "a statement cannot have both `Resource` and `NotResource`",
+              help: "keep one: Resource lists what the statement covers, NotResource what it excludes",
+              at: member.keySpan, path: memberPath)
+          } else {
+            resource = member.key == "Resource" ? .resource(patterns) : .notResource(patterns)
+          }
+        }
+      case "Principal", "NotPrincipal":
+        if let patterns = principalPatterns(member, path: memberPath) {
+          if principal != nil {
+            report(
+              .statementBothElements, "a statement cannot have both `Principal` and `NotPrincipal`",
+              at: member.keySpan, path: memberPath)
+          } else {
+            principal = member.key == "Principal" ? .principal(patterns) : .notPrincipal(patterns)
+          }
+        }
+      case "Condition":
+        conditions = conditionBlock(member.value, path: memberPath)
+      default:
+        let suggestion = PolicyParser.statementElements.first { $0.lowercased() == member.key.lowercased() }
+        report(
+          .statementUnknownElement, "unknown statement element `\(member.key)`",
+          help: suggestion.map { "element names are case-sensitive: write `\($0)`" }
+            ?? "statement elements are Sid, Effect, Principal, Action, Resource, Condition, and their Not- forms",
+          at: member.keySpan, path: memberPath)
+      }
+    }
+    if effect == nil && seen["Effect"] == nil {
+      report(
+        .statementMissingEffect, "the statement has no `Effect`",
+        help: "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: value.span, path: path)
+    }
+    if action == nil && seen["Action"] == nil && seen["NotAction"] == nil {
+      report(
+        .statementMissingAction, "the statement has no `Action` or `NotAction`",
+        help: #"name the actions it covers, such as "Action": "s3:GetObject""#, at: value.span, path: path)
+    }
+    checkResourceElement(resource: resource, seen: seen, at: value.span, path: path)
+    checkPrincipalElement(principal: principal, seen: seen, effect: effect, at: value.span, path: path)
+    guard diagnostics.filter(\.isError).count == errorsBefore, let effect, let action else { return nil }
+    return Statement(
+      index: index, sid: sid, effect: effect, principal: principal, action: action, resource: resource,
+      conditions: conditions, span: value.span)
+  }
+
+  mutating func checkResourceElement(resource: ResourceClause?, seen: [String: JSONMember], at span: SourceSpan, path: String) {
+    let has = seen["Resource"] != nil || seen["NotResource"] != nil
+    switch kind {
+    case .identity, .permissionsBoundary, .session, .resourceControl:
+      if !has {
+        report(
+          .statementMissingResource, "the statement has no `Resource` or `NotResource`",
+          help: kind == .identity
+            ? #"an identity-based policy says which resources it covers: add "Resource": "*" or an ARN such as "arn:aws:s3:::my-bucket/*""#
+            : #"add "Resource": "*" or the ARNs it covers"#,
+          at: span, path: path)
+      }
+    case .trust:
+      if let member = seen["Resource"] ?? seen["NotResource"] {
+        report(
+          .statementElementNotAllowed, "a trust policy cannot have `\(member.key)`",
+          help: "a trust policy is attached to the role it protects, so the role is always the resource",
+          at: member.keySpan, path: "\(path).\(member.key)")
+      }
+    case .resource, .serviceControl:
+      break
+    }
+  }
+
+  mutating func checkPrincipalElement(
+    principal: PrincipalClause?, seen: [String: JSONMember], effect: Effect?, at span: SourceSpan, path: String
+  ) {
+    let member = seen["Principal"] ?? seen["NotPrincipal"]
+    if kind.takesPrincipal {
+      if member == nil {
+        report(
+          .statementMissingPrincipal, "the statement has no `Principal`",
+          help: kind == .trust
+            ? #"a trust policy names who may assume the role, such as "Principal": {"Service": "ec2.amazonaws.com"}"#
+            : #"a resource-based policy names who it applies to, such as "Principal": {"AWS": "arn:aws:iam::111122223333:root"}"#,
+          at: span, path: path)
+      }
+      if case .notPrincipal = principal {
+        if kind != .resource {
+          report(
+            .statementElementNotAllowed, "`NotPrincipal` is not allowed in a \(kind.displayName)",
+            help: #"use "Principal" instead"#, at: member?.keySpan ?? span, path: path)
+        } else if effect == .allow {
+          report(
+            .statementNotPrincipalWithAllow, "`NotPrincipal` is only supported with \"Effect\": \"Deny\"",
+            help: "to allow everyone but some principals, allow them with Principal and a condition on aws:PrincipalArn",
+            at: member?.keySpan ?? span, path: path)
+        }
+      }
+      if kind == .resourceControl, case .principal(let patterns) = principal,
+        !patterns.allSatisfy({ $0.value == .anyone })
+      {
+        report(
+          .statementInvalidPrincipal, "a resource control policy must have \"Principal\": \"*\"",
+          help: "narrow an RCP with conditions such as aws:PrincipalOrgID", at: member?.keySpan ?? span, path: path)
+      }
+    } else if let member {
+      report(
+        .statementElementNotAllowed, "a \(kind.displayName) cannot have `\(member.key)`",
+        help: "it applies to the identity it is attached to; Principal belongs in resource-based and trust policies",
+        at: member.keySpan, path: "\(path).\(member.key)")
+    }
+  }
+
+  /// A string or a non-empty array of strings.
+  mutating func stringList(_ member: JSONMember, path: String, what: String) -> [(String, SourceSpan)]? {
+    switch member.value.kind {
+    case .string(let s):
+      return [(s, member.value.span)]
+    case .array(let elements):
+      if elements.isEmpty {
+        report(
+          .statementEmptyList, "`\(member.key)` is an empty list", help: "list at least one \(what)",
+          at: member.value.span, path: path)
+        return nil
+      }
+      var out: [(String, SourceSpan)] = []
+      var ok = true
+      for (i, e) in elements.enumerated() {
+        if let s = e.stringValue { out.append((s, e.span)) } else {
+          report(
+            .statementWrongType, "each \(what) in `\(member.key)` must be a string, found \(e.typeName)",
+            at: e.span, path: "\(path)[\(i)]")
+          ok = false
+        }
+      }
+      return ok ? out : nil
+    default:
+      report(
+        .statementWrongType, "`\(member.key)` must be a string or an array of strings, found \(member.value.typeName)",
+        at: member.value.span, path: path)
+      return nil
+    }
+  }
+
+  mutating func actionPatterns(_ member: JSONMember, path: String) -> [ActionPattern]? {
+    guard let list = stringList(member, path: path, what: "action") else { return nil }
+    var out: [ActionPattern] = []
+    for (text, span) in list {
+      if text != "*" && (!text.contains(":") || text.hasPrefix(":") || text.hasSuffix(":")) {
+        report(
+          .statementInvalidAction, "`\(text)` is not an action",
+          help: "actions are written service:Action, such as s3:GetObject or ec2:Describe*",
+          at: span, path: path)
+        continue
+      }
+      out.append(ActionPattern(text: text, span: span))
+    }
+    return out.count == list.count ? out : nil
+  }
+
+  mutating func resourcePatterns(_ member: JSONMember, path: String) -> [ResourcePattern]? {
+    guard let list = stringList(member, path: path, what: "resource") else { return nil }
+    var out: [ResourcePattern] = []
+    for (text, span) in list {
+      if text != "*" && !text.hasPrefix("arn:") {
+        report(
+          .statementInvalidResource, "`\(text)` is not an ARN",
+          help: "resources are ARNs such as arn:aws:s3:::my-bucket (the bucket) or arn:aws:s3:::my-bucket/* (its objects), or *",
+          at: span, path: path)
+        continue
+      }
+      out.append(ResourcePattern(text: text, span: span, substitutesVariables: version.substitutesVariables))
+    }
+    return out.count == list.count ? out : nil
+  }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The root command: `iam-tutor` and its subcommands.
+public struct IAMTutorCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "iam-tutor",
+    abstract: "Learn AWS IAM by doing: an exact offline policy evaluator, a simulator, and a tutor.",
+    subcommands: [Simulate.self])
+
+  public init() {}
+}
+
+/// How a command prints its answer.
+public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case text, json
+}

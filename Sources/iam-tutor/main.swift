@@ -1,0 +1,3 @@
+import IAMTutorCLI
+
+IAMTutorCommand.main()
