@@ -12,13 +12,27 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // Pure core: text in, values out.
     .target(name: "IAMPolicy", swiftSettings: swift6),
     .target(name: "IAMEvaluator", dependencies: ["IAMPolicy"], swiftSettings: swift6),
     .target(name: "IAMSimulator", dependencies: ["IAMPolicy", "IAMEvaluator"], swiftSettings: swift6),
+    // AWS reference data: actions, resource types, condition keys, managed policies.
+    .target(
+      name: "IAMCatalog", exclude: ["Generator"], resources: [.copy("Resources")], swiftSettings: swift6),
+    // Lessons: CommonMark (cmark-gfm from Debian) wrapped once into a Swift tree, rendered for terminals.
+    .systemLibrary(
+      name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"]), .brew(["cmark-gfm"])]),
+    .target(
+      name: "LessonMarkdown", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swift6),
     // Edges: files, terminal, process exit codes.
+    .systemLibrary(
+      name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
+    .target(name: "LineEditor", dependencies: ["CLibEdit"], swiftSettings: swift6),
     .target(
       name: "IAMTutorCLI",
       dependencies: [
@@ -35,6 +49,10 @@ let package = Package(
       swiftSettings: swift6),
     .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(name: "IAMEvaluatorTests", dependencies: ["IAMEvaluator", "IAMTestSupport"], swiftSettings: swift6),
+    .testTarget(
+      name: "LessonMarkdownTests", dependencies: ["LessonMarkdown"], exclude: ["Fixtures"], swiftSettings: swift6),
+    .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"], swiftSettings: swift6),
+    .testTarget(name: "IAMCatalogTests", dependencies: ["IAMCatalog"], swiftSettings: swift6),
     .testTarget(name: "IAMSimulatorTests", dependencies: ["IAMSimulator", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(
       name: "IAMTutorCLITests", dependencies: ["iam-tutor", "IAMTestSupport"], swiftSettings: swift6),
