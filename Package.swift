@@ -22,6 +22,11 @@ let package = Package(
     // AWS reference data: actions, resource types, condition keys, managed policies.
     .target(
       name: "IAMCatalog", exclude: ["Generator"], resources: [.copy("Resources")], swiftSettings: swift6),
+    // Accounts: users, groups, roles, policies; "can X do Y?" through role assumption.
+    .target(
+      name: "IAMAccount",
+      dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMCatalog", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swift6),
     // Lessons: CommonMark (cmark-gfm from Debian) wrapped once into a Swift tree, rendered for terminals.
     .systemLibrary(
       name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
@@ -36,7 +41,7 @@ let package = Package(
     .target(
       name: "IAMTutorCLI",
       dependencies: [
-        "IAMPolicy", "IAMEvaluator", "IAMSimulator",
+        "IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMCatalog", "IAMAccount", "LessonMarkdown", "LineEditor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
@@ -52,6 +57,10 @@ let package = Package(
     .testTarget(
       name: "LessonMarkdownTests", dependencies: ["LessonMarkdown"], exclude: ["Fixtures"], swiftSettings: swift6),
     .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"], swiftSettings: swift6),
+    .executableTarget(
+      name: "AccountBenchmark", dependencies: ["IAMAccount", "IAMEvaluator", "IAMPolicy"],
+      path: "Benchmarks/AccountBenchmark", swiftSettings: swift6),
+    .testTarget(name: "IAMAccountTests", dependencies: ["IAMAccount", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(name: "IAMCatalogTests", dependencies: ["IAMCatalog"], swiftSettings: swift6),
     .testTarget(name: "IAMSimulatorTests", dependencies: ["IAMSimulator", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(

@@ -1,0 +1,2 @@
+import IAMAccount
+print("account benchmark: not written yet")

@@ -1,0 +1,2 @@
+import IAMAccount
+import Testing
