@@ -65,11 +65,15 @@ public struct Evaluator: Sendable {
       ? LayerResult(layer: .session)
       : scratch.evaluate(policies.session, layer: .session, request: request, hasBoundary: hasBoundary)
 
-    var layers = scpLevels + rcpLevels
-    if !policies.resource.isEmpty { layers.append(resource) }
-    layers.append(identity)
-    if hasBoundary { layers.append(boundary) }
-    if !policies.session.isEmpty { layers.append(session) }
+    // The layers in AWS's order; only built in full when a trace is wanted.
+    func allLayers() -> [LayerResult] {
+      var layers = scpLevels + rcpLevels
+      if !policies.resource.isEmpty { layers.append(resource) }
+      layers.append(identity)
+      if hasBoundary { layers.append(boundary) }
+      if !policies.session.isEmpty { layers.append(session) }
+      return layers
+    }
 
     let boundaryAllows = !hasBoundary || boundary.hasAllow
     let sessionAllows = policies.session.isEmpty || session.hasAllow
@@ -81,13 +85,15 @@ public struct Evaluator: Sendable {
         decision: decision, reason: reason, matchedStatements: matched,
         missingContextKeys: scratch.missingKeys(), allowedByPermissionsBoundary: hasBoundary ? boundaryAllows : nil,
         allowedByOrganizations: organizationsAllow, isCrossAccount: isCrossAccount,
-        trace: options.recordsTrace ? Trace(layers: layers.compactMap(\.trace)) : nil)
+        trace: options.recordsTrace ? Trace(layers: allLayers().compactMap(\.trace)) : nil)
     }
 
     // 1. An explicit deny in any policy in play wins.
-    let denies = layers.flatMap(\.denies)
-    if let first = denies.first {
-      return finish(.explicitDeny, .explicitDeny(first), matched: denies)
+    let anyDeny = !resource.denies.isEmpty || !identity.denies.isEmpty || !boundary.denies.isEmpty
+      || !session.denies.isEmpty || scpLevels.contains { !$0.denies.isEmpty } || rcpLevels.contains { !$0.denies.isEmpty }
+    if anyDeny {
+      let denies = allLayers().flatMap(\.denies)
+      return finish(.explicitDeny, .explicitDeny(denies[0]), matched: denies)
     }
     // 2. Every organization level must allow.
     if let missing = scpLevels.firstIndex(where: { !$0.hasAllow }) {
@@ -100,8 +106,8 @@ public struct Evaluator: Sendable {
     let grants = resource.allows
     let identityAllows = principal.isRoot || identity.hasAllow
     let identityPath = identityAllows && boundaryAllows && sessionAllows
-    let identityRefs = identity.allows.map(\.ref)
-    let grantRefs = grants.map(\.ref)
+    var identityRefs: [StatementRef] { identity.allows.map(\.ref) }
+    var grantRefs: [StatementRef] { grants.map(\.ref) }
 
     func identityFailure() -> DecisionReason {
       if !identityAllows { return .noIdentityAllow }
@@ -195,42 +201,39 @@ struct Scratch {
   }
 
   func missingKeys() -> [String] {
-    var seen = Set<String>()
-    return missing.filter { seen.insert($0.lowercased()).inserted }
+    if missing.count < 2 { return missing }
+    var unique: [String] = []
+    for key in missing where !unique.contains(where: { $0.caseInsensitiveEquals(key) }) { unique.append(key) }
+    return unique
   }
 
   mutating func evaluate(_ policies: [Policy], layer: PolicyLayer, request: Request, hasBoundary: Bool) -> LayerResult {
     var result = LayerResult(layer: layer)
     var traces: [StatementTrace] = []
-    for policy in policies {
-      for statement in policy.statements {
-        let outcome = check(statement, in: policy, request: request, hasBoundary: hasBoundary)
-        let applies: Bool
-        var match: PrincipalMatch?
-        switch outcome {
-        case .applies(let m):
-          applies = true
-          match = m
-        case .doesNotApply:
-          applies = false
+    for p in policies.indices {
+      let statements = policies[p].statements
+      if explain {
+        for index in statements.indices {
+          visit(statements[index], policies, p, layer, request, hasBoundary, &result, &traces)
         }
-        if applies || explain {
-          let ref = StatementRef(
-            policyID: policy.id, kind: policy.kind, layer: layer, statementIndex: statement.index, sid: statement.sid,
-            effect: statement.effect, span: statement.span, source: policy.source)
-          if applies {
-            if statement.effect == .deny { result.denies.append(ref) } else {
-              result.allows.append(LayerResult.Grant(ref: ref, match: match))
-            }
-          }
-          if explain {
-            switch outcome {
-            case .applies(let m): traces.append(StatementTrace(ref: ref, verdict: .applies(m)))
-            case .doesNotApply(let mismatch?): traces.append(StatementTrace(ref: ref, verdict: .doesNotApply(mismatch)))
-            case .doesNotApply(nil): break
-            }
-          }
+        continue
+      }
+      // Only statements that can concern the request's service, in document order.
+      let candidates = policies[p].statementIndex
+      let specific = candidates.statements(forService: request.actionServiceHash)
+      let any = candidates.anyService
+      var i = 0
+      var j = 0
+      while i < specific.count || j < any.count {
+        let index: Int
+        if j >= any.count || (i < specific.count && specific[i] < any[j]) {
+          index = Int(specific[i])
+          i += 1
+        } else {
+          index = Int(any[j])
+          j += 1
         }
+        visit(statements[index], policies, p, layer, request, hasBoundary, &result, &traces)
       }
     }
     if explain {
@@ -239,23 +242,52 @@ struct Scratch {
     return result
   }
 
+  @inline(__always)
+  mutating func visit(
+    _ statement: Statement, _ policies: [Policy], _ policyIndex: Int, _ layer: PolicyLayer, _ request: Request,
+    _ hasBoundary: Bool, _ result: inout LayerResult, _ traces: inout [StatementTrace]
+  ) {
+    let outcome = check(statement, request: request, hasBoundary: hasBoundary)
+    var applies = false
+    var match: PrincipalMatch?
+    if case .applies(let m) = outcome {
+      applies = true
+      match = m
+    }
+    guard applies || explain else { return }
+    let policy = policies[policyIndex]
+    let ref = StatementRef(
+      policyID: policy.id, kind: policy.kind, layer: layer, statementIndex: statement.index,
+      sid: statement.sid, effect: statement.effect, span: statement.span, source: policy.source)
+    if applies {
+      if statement.effect == .deny { result.denies.append(ref) } else {
+        result.allows.append(LayerResult.Grant(ref: ref, match: match))
+      }
+    }
+    if explain {
+      switch outcome {
+      case .applies(let m): traces.append(StatementTrace(ref: ref, verdict: .applies(m)))
+      case .doesNotApply(let mismatch?): traces.append(StatementTrace(ref: ref, verdict: .doesNotApply(mismatch)))
+      case .doesNotApply(nil): break
+      }
+    }
+  }
+
   enum Outcome {
     case applies(PrincipalMatch?)
     /// The mismatch is nil when not explaining.
     case doesNotApply(Mismatch?)
   }
 
-  mutating func check(_ statement: Statement, in policy: Policy, request: Request, hasBoundary: Bool) -> Outcome {
+  mutating func check(_ statement: Statement, request: Request, hasBoundary: Bool) -> Outcome {
     // Action
-    let actionHit: Bool = request.actionKey.withUnsafeBufferPointer { action in
-      switch statement.action {
-      case .action(let patterns):
-        for p in patterns where p.matches(lowercased: action) { return true }
-        return false
-      case .notAction(let patterns):
-        for p in patterns where p.matches(lowercased: action) { return false }
-        return true
-      }
+    let actionMatch = request.actionKey.withUnsafeBufferPointer { action in
+      statement.actionSet.firstMatch(action, serviceHash: request.actionServiceHash)
+    }
+    let actionHit: Bool
+    switch statement.action {
+    case .action: actionHit = actionMatch != nil
+    case .notAction: actionHit = actionMatch == nil
     }
     if !actionHit {
       guard explain else { return .doesNotApply(nil) }
@@ -269,14 +301,13 @@ struct Scratch {
     // Resource (absent in trust policies: the role itself)
     if let clause = statement.resource {
       let context = request.context
-      let lookup: (String) -> String? = { context.singleValue(lowercased: $0) }
       let resourceHit: Bool = request.resourceBytes.withUnsafeBufferPointer { resource in
         switch clause {
         case .resource(let patterns):
-          for p in patterns where p.matches(resource, lookup: lookup) { return true }
+          for p in patterns where p.matches(resource, lookup: { context.singleValue(lowercased: $0) }) { return true }
           return false
         case .notResource(let patterns):
-          for p in patterns where p.matches(resource, lookup: lookup) { return false }
+          for p in patterns where p.matches(resource, lookup: { context.singleValue(lowercased: $0) }) { return false }
           return true
         }
       }
@@ -296,7 +327,9 @@ struct Scratch {
           }
           return .doesNotApply(.resource(patterns: patterns.map(\.text), unresolved: unresolved))
         case .notResource(let patterns):
-          let hit = request.resourceBytes.withUnsafeBufferPointer { r in patterns.first { $0.matches(r, lookup: lookup) } }
+          let hit = request.resourceBytes.withUnsafeBufferPointer { r in
+            patterns.first { $0.matches(r, lookup: { context.singleValue(lowercased: $0) }) }
+          }
           return .doesNotApply(.notResource(pattern: hit?.text ?? ""))
         }
       }
@@ -327,10 +360,9 @@ struct Scratch {
     // Conditions: all must hold.
     var firstFailure: ConditionFailure?
     for condition in statement.conditions {
-      if condition.op.base != .null && request.context.value(lowercased: condition.lookupKey) == nil {
-        missing.append(condition.key)
-      }
-      if let failure = ConditionEvaluator.check(condition, in: request.context) {
+      let value = request.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
+      if value == nil && condition.op.base != .null { missing.append(condition.key) }
+      if let failure = ConditionEvaluator.check(condition, value: value, in: request.context) {
         if firstFailure == nil { firstFailure = failure }
         if !explain { break }
       }
@@ -400,5 +432,20 @@ enum PrincipalMatcher {
     case .principalItself, .roleOfSession, .wildcard: return true
     case .account: return false
     }
+  }
+}
+
+extension String {
+  /// ASCII case-insensitive equality (condition keys are ASCII).
+  func caseInsensitiveEquals(_ other: String) -> Bool {
+    let a = utf8
+    let b = other.utf8
+    guard a.count == b.count else { return false }
+    for (x, y) in zip(a, b) {
+      let lx = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
+      let ly = y >= 0x41 && y <= 0x5A ? y + 0x20 : y
+      if lx != ly { return false }
+    }
+    return true
   }
 }

@@ -9,6 +9,13 @@ public struct Request: Sendable {
   /// Lowercased action bytes, computed once: actions match case-insensitively.
   public let actionKey: [UInt8]
   public let resourceBytes: [UInt8]
+  /// Hash of the service prefix, for skipping statements about other services.
+  public let actionServiceHash: UInt64
+  /// Whether the request is `sts:AssumeRole` (or a sibling) on a role: then the resource
+  /// policy is the role's trust policy, with its stricter rules.
+  public let isRoleTrustRequest: Bool
+  /// KMS keys: the key policy must allow; IAM policies count only when it lets them.
+  public let isKMSKeyRequest: Bool
 
   /// Builds a request; keys AWS derives from the caller (`aws:PrincipalArn`,
   /// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:PrincipalIsAWSService`)
@@ -35,21 +42,15 @@ public struct Request: Sendable {
     self.context = context
     self.actionKey = Array(action.lowercased().utf8)
     self.resourceBytes = Array(resource.utf8)
-  }
-
-  /// The ARN of the role when the request is `sts:AssumeRole` (or a sibling) on a role:
-  /// then the resource policy is the role's trust policy, with its stricter rules.
-  public var isRoleTrustRequest: Bool {
-    guard resource.hasPrefix("arn:"), let arn = ARN(resource), arn.service == "iam", arn.resourceType == "role" else {
-      return false
+    self.actionServiceHash = PatternSet.serviceHash(ofAction: actionKey)
+    let arn = resource.hasPrefix("arn:") ? ARN(resource) : nil
+    if let arn, arn.service == "iam", arn.resourceType == "role" {
+      let a = action.lowercased()
+      isRoleTrustRequest = a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity"
+        || a == "sts:setcontext"
+    } else {
+      isRoleTrustRequest = false
     }
-    let a = action.lowercased()
-    return a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" || a == "sts:setcontext"
-  }
-
-  /// KMS keys: the key policy must allow, IAM policies count only when it lets them.
-  public var isKMSKeyRequest: Bool {
-    guard let arn = ARN(resource) else { return false }
-    return arn.service == "kms" && arn.resourceType == "key"
+    isKMSKeyRequest = arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false
   }
 }

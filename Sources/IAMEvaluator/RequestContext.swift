@@ -24,42 +24,63 @@ public struct ContextValue: Sendable, Hashable {
 
 /// The request context: condition keys and their values.
 ///
-/// Keys are case-insensitive (IAM User Guide, "Condition"), so they are stored
-/// lowercased, with the spelling the user gave kept for messages.
+/// Keys are case-insensitive (IAM User Guide, "Condition"), so they are matched
+/// lowercased, with the spelling the user gave kept for messages. A request has
+/// a handful of keys, so a small array searched by a precomputed hash beats a
+/// dictionary (which would hash the key string on every condition).
 /// `aws:CurrentTime` is a value here like any other: the evaluator reads no clock.
 public struct RequestContext: Sendable, Hashable {
-  public private(set) var storage: [String: Entry] = [:]
-
   public struct Entry: Sendable, Hashable {
     public var name: String
+    public var lowercasedName: String
+    public var hash: UInt64
     public var value: ContextValue
   }
+
+  public private(set) var entries: [Entry] = []
 
   public init() {}
 
   public init(_ values: [String: ContextValue]) {
-    for (k, v) in values { self[k] = v }
+    for (k, v) in values.sorted(by: { $0.key < $1.key }) { self[k] = v }
   }
 
+  /// The hash the context and conditions agree on for a lowercased key.
+  public static func keyHash(_ lowercasedKey: String) -> UInt64 { PatternSet.hash(lowercasedKey.utf8) }
+
   public subscript(key: String) -> ContextValue? {
-    get { storage[key.lowercased()]?.value }
+    get { value(lowercased: key.lowercased()) }
     set {
-      if let newValue { storage[key.lowercased()] = Entry(name: key, value: newValue) } else {
-        storage[key.lowercased()] = nil
+      let lower = key.lowercased()
+      let hash = RequestContext.keyHash(lower)
+      if let i = entries.firstIndex(where: { $0.hash == hash && $0.lowercasedName == lower }) {
+        if let newValue { entries[i].value = newValue } else { entries.remove(at: i) }
+      } else if let newValue {
+        entries.append(Entry(name: key, lowercasedName: lower, hash: hash, value: newValue))
       }
     }
   }
 
-  /// The value for a lowercased key (the evaluator's fast path).
-  @inline(__always) public func value(lowercased key: String) -> ContextValue? { storage[key]?.value }
+  /// The value for a lowercased key whose hash is known (the evaluator's fast path).
+  @inline(__always)
+  public func value(lowercased key: String, hash: UInt64) -> ContextValue? {
+    for i in entries.indices where entries[i].hash == hash && entries[i].lowercasedName == key {
+      return entries[i].value
+    }
+    return nil
+  }
+
+  public func value(lowercased key: String) -> ContextValue? {
+    value(lowercased: key, hash: RequestContext.keyHash(key))
+  }
 
   /// A single-valued key's value, for policy variables; multivalued keys have none.
   public func singleValue(lowercased key: String) -> String? {
-    guard let v = storage[key]?.value, v.values.count == 1 else { return nil }
+    guard let v = value(lowercased: key), v.values.count == 1 else { return nil }
     return v.values[0]
   }
 
-  public func contains(_ key: String) -> Bool { storage[key.lowercased()] != nil }
+  public func contains(_ key: String) -> Bool { value(lowercased: key.lowercased()) != nil }
 
-  public var keys: [String] { storage.values.map(\.name).sorted() }
+  public var keys: [String] { entries.map(\.name).sorted() }
 }

@@ -41,10 +41,12 @@ public struct SimulateRequest: Sendable {
   }
 
   /// Reads a request document; every problem is a located diagnostic.
-  public static func parse(_ file: SourceFile, limits: JSONParser.Limits = .default) -> Parsed<SimulateRequest> {
+  public static func parse(
+    _ file: SourceFile, limits: JSONParser.Limits = .default, cache: PolicyCache? = nil
+  ) -> Parsed<SimulateRequest> {
     let json = JSONParser.parse(file, limits: limits)
     guard let root = json.value else { return Parsed(value: nil, diagnostics: json.diagnostics) }
-    var reader = Reader(file: file, diagnostics: json.diagnostics, limits: limits)
+    var reader = Reader(file: file, diagnostics: json.diagnostics, limits: limits, cache: cache)
     let request = reader.read(root)
     return Parsed(value: reader.diagnostics.contains(where: \.isError) ? nil : request, diagnostics: reader.diagnostics)
   }
@@ -53,6 +55,7 @@ public struct SimulateRequest: Sendable {
     let file: SourceFile
     var diagnostics: [Diagnostic]
     let limits: JSONParser.Limits
+    let cache: PolicyCache?
 
     mutating func error(_ code: DiagnosticCode, _ message: String, help: String? = nil, at span: SourceSpan, path: String? = nil) {
       diagnostics.append(Diagnostic(code: code, message: message, help: help, range: file.range(of: span), path: path))
@@ -209,11 +212,34 @@ public struct SimulateRequest: Sendable {
 
     /// A policy given as a JSON string (AWS's shape, positions inside the string) or an object.
     mutating func policy(_ value: JSONValue, id: String, kind: PolicyKind) -> Policy? {
+      let size = value.span.end - value.span.start
+      if size > SimulateRequest.maxPolicyBytes {
+        error(
+          .requestPolicyTooLarge,
+          "`\(id)` is \(size) bytes; iam-tutor reads policies of up to \(SimulateRequest.maxPolicyBytes) bytes",
+          help: "AWS itself allows 2,048 characters for a user's inline policies, 10,240 for a role's and 6,144 for a managed policy",
+          at: SourceSpan(start: value.span.start, end: value.span.start + 1), path: id)
+        return nil
+      }
       switch value.kind {
       case .string(let text):
-        let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
-        diagnostics.append(contentsOf: parsed.diagnostics)
-        return parsed.hasErrors ? nil : parsed.value
+        guard let cache else {
+          let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
+          diagnostics.append(contentsOf: parsed.diagnostics)
+          return parsed.hasErrors ? nil : parsed.value
+        }
+        // The raw (still escaped) text identifies the policy without decoding it again.
+        return file.bytes.withUnsafeBufferPointer { all in
+          let raw = UnsafeBufferPointer(rebasing: all[value.span.start..<value.span.end])
+          let hash = PolicyCache.hash(raw)
+          if let hit = cache.lookup(raw, hash: hash, kind: kind, id: id) { return hit }
+          let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
+          diagnostics.append(contentsOf: parsed.diagnostics)
+          if parsed.diagnostics.isEmpty, let policy = parsed.value {
+            cache.store(raw, hash: hash, kind: kind, policy: policy)
+          }
+          return parsed.hasErrors ? nil : parsed.value
+        }
       case .object:
         let parsed = PolicyParser.parse(json: value, in: file, as: kind, id: id)
         diagnostics.append(contentsOf: parsed.diagnostics)
@@ -297,6 +323,9 @@ public struct SimulateRequest: Sendable {
       return context
     }
   }
+
+  /// Far above AWS's own policy size limits, and small enough to answer any input at once.
+  public static let maxPolicyBytes = 1 << 20
 
   static func account(of text: String) -> String? {
     if text.count == 12, text.allSatisfy(\.isNumber) { return text }

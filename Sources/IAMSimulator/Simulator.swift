@@ -32,8 +32,8 @@ public struct Simulator: Sendable {
   }
 
   /// Parses and answers one document: the AWS response shape, or the errors.
-  public func run(_ file: SourceFile) -> SimulateOutcome {
-    let parsed = SimulateRequest.parse(file)
+  public func run(_ file: SourceFile, cache: PolicyCache? = nil) -> SimulateOutcome {
+    let parsed = SimulateRequest.parse(file, cache: cache)
     guard let request = parsed.value else { return .badInput(parsed.diagnostics) }
     return .answered(request, results(for: request), warnings: parsed.diagnostics)
   }

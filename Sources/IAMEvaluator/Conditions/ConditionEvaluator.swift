@@ -10,8 +10,12 @@ import IAMPolicy
 enum ConditionEvaluator {
   /// nil when the condition holds; the failure otherwise.
   static func check(_ condition: Condition, in context: RequestContext) -> ConditionFailure? {
+    check(condition, value: context.value(lowercased: condition.lookupKey, hash: condition.lookupHash), in: context)
+  }
+
+  /// With the request's value for the key already looked up.
+  static func check(_ condition: Condition, value requestValue: ContextValue?, in context: RequestContext) -> ConditionFailure? {
     let op = condition.op
-    let requestValue = context.value(lowercased: condition.lookupKey)
     let present = !(requestValue?.values.isEmpty ?? true)
 
     func failure(_ reason: ConditionFailure.Reason) -> ConditionFailure {
@@ -31,12 +35,17 @@ enum ConditionEvaluator {
       return failure(.keyMissing)
     }
 
-    let policyValues = resolvedValues(condition, context: context)
     let positive = op.base.positive
     let negated = op.base.isNegated
+    let hasTemplates = condition.values.contains { $0.template != nil }
+    // Variables are resolved only when the condition has them (rare), so the common
+    // path compares the prepared tokens without allocating.
+    let resolved = hasTemplates ? resolvedValues(condition, context: context) : []
 
     func matchesAny(_ value: String) -> Bool {
-      policyValues.contains { matches(positive, policy: $0, request: value) }
+      if hasTemplates { return resolved.contains { matches(positive, policy: $0.value, tokens: $0.tokens, request: value) } }
+      for v in condition.values where matches(positive, policy: v, tokens: v.tokens, request: value) { return true }
+      return false
     }
 
     switch op.set {
@@ -78,31 +87,32 @@ enum ConditionEvaluator {
     var tokens: [UInt16]
   }
 
-  static func matches(_ base: ConditionOperator.Base, policy: ResolvedValue, request: String) -> Bool {
+  static func matches(_ base: ConditionOperator.Base, policy: ConditionValue, tokens: [UInt16], request: String) -> Bool {
     switch base {
     case .stringEquals:
-      return literalEquals(policy.tokens, request)
+      return literalEquals(tokens, request)
     case .stringEqualsIgnoreCase:
-      return literalEquals(policy.tokens, request.lowercased())
+      return literalEquals(tokens, request.lowercased())
     case .stringLike:
-      return WildcardPattern(tokens: policy.tokens).matches(request)
+      var r = request
+      return r.withUTF8 { bytes in tokens.withUnsafeBufferPointer { WildcardPattern.glob($0, bytes) } }
     case .numericEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan, .numericGreaterThanEquals:
-      guard let p = policy.value.number, let r = NumericValue.parse(request) else { return false }
+      guard let p = policy.number, let r = NumericValue.parse(request) else { return false }
       return compare(base, r, p)
     case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
-      guard let p = policy.value.date, let r = DateValue.parse(request) else { return false }
+      guard let p = policy.date, let r = DateValue.parse(request) else { return false }
       return compare(base, r, p)
     case .bool:
-      guard let p = policy.value.bool, let r = BoolValue.parse(request) else { return false }
+      guard let p = policy.bool, let r = BoolValue.parse(request) else { return false }
       return p == r
     case .binaryEquals:
-      return policy.value.text == request
+      return policy.text == request
     case .ipAddress:
-      guard let network = policy.value.network, let address = IPNetwork(request) else { return false }
+      guard let network = policy.network, let address = IPNetwork(request) else { return false }
       return network.contains(address)
     case .arnEquals, .arnLike:
       var r = request
-      return r.withUTF8 { ARNMatcher.conditionMatch(tokens: policy.tokens, $0) }
+      return r.withUTF8 { ARNMatcher.conditionMatch(tokens: tokens, $0) }
     default:
       return false
     }

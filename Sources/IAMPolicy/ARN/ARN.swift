@@ -68,26 +68,32 @@ public enum ARNMatcher {
   }
 
   public static func match(segments: [[UInt16]], _ s: UnsafeBufferPointer<UInt8>) -> Bool {
-    var start = 0
-    let last = segments.count - 1
-    for i in 0...last {
-      let seg = segments[i]
-      if i == last {
-        let rest = UnsafeBufferPointer(rebasing: s[start...])
-        if i == 5 || seg.last == WildcardPattern.star {
-          return seg.withUnsafeBufferPointer { WildcardPattern.glob($0, rest) }
+    match(SegmentedPattern(segments), s)
+  }
+
+  /// Matches the segments of a pattern, packed in one buffer, against an ARN.
+  public static func match(_ pattern: SegmentedPattern, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    pattern.tokens.withUnsafeBufferPointer { tokens in
+      pattern.bounds.withUnsafeBufferPointer { bounds in
+        var start = 0
+        let last = bounds.count - 2
+        for i in 0...last {
+          let seg = UnsafeBufferPointer(rebasing: tokens[bounds[i]..<bounds[i + 1]])
+          if i == last {
+            let rest = UnsafeBufferPointer(rebasing: s[start...])
+            if i == 5 || seg.last == WildcardPattern.star { return WildcardPattern.glob(seg, rest) }
+            if rest.contains(UInt8(ascii: ":")) { return false }
+            return WildcardPattern.glob(seg, rest)
+          }
+          var colon = start
+          while colon < s.count && s[colon] != UInt8(ascii: ":") { colon += 1 }
+          guard colon < s.count else { return false }
+          if !WildcardPattern.glob(seg, UnsafeBufferPointer(rebasing: s[start..<colon])) { return false }
+          start = colon + 1
         }
-        if rest.contains(UInt8(ascii: ":")) { return false }
-        return seg.withUnsafeBufferPointer { WildcardPattern.glob($0, rest) }
+        return false
       }
-      var colon = start
-      while colon < s.count && s[colon] != UInt8(ascii: ":") { colon += 1 }
-      guard colon < s.count else { return false }
-      let part = UnsafeBufferPointer(rebasing: s[start..<colon])
-      if !seg.withUnsafeBufferPointer({ WildcardPattern.glob($0, part) }) { return false }
-      start = colon + 1
     }
-    return false
   }
 
   /// Matches resource tokens (possibly from a variable substitution) against an ARN.
@@ -117,5 +123,23 @@ public enum ARNMatcher {
       start = colon + 1
     }
     return false
+  }
+}
+
+/// The colon-separated segments of an ARN pattern, packed into one buffer.
+public struct SegmentedPattern: Sendable {
+  public let tokens: [UInt16]
+  /// Segment i is `tokens[bounds[i]..<bounds[i + 1]]`.
+  public let bounds: [Int]
+
+  public init(_ segments: [[UInt16]]) {
+    var tokens: [UInt16] = []
+    var bounds = [0]
+    for segment in segments {
+      tokens.append(contentsOf: segment)
+      bounds.append(tokens.count)
+    }
+    self.tokens = tokens
+    self.bounds = bounds
   }
 }

@@ -25,7 +25,7 @@ public struct Diagnostic: Sendable, Hashable, Error {
     self.code = code
     self.severity = severity
     self.message = message
-    self.help = help
+    self.help = help ?? code.defaultHelp
     self.range = range
     self.path = path
   }

@@ -331,7 +331,9 @@ public struct JSONParser {
           help: "add the closing `\"`", offset: open)
       }
       // Slow path: copy with escapes decoded.
-      var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+      var out: [UInt8] = []
+      out.reserveCapacity(index - contentStart + 64)
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
       while index < bytes.count {
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
@@ -345,11 +347,17 @@ public struct JSONParser {
           }
           return s
         }
-        if b < 0x20 { throw controlCharacter(at: index) }
-        if b >= 0x80 { ascii = false }
         if b != UInt8(ascii: "\\") {
-          out.append(b)
-          index += 1
+          // Copy the run up to the next quote or backslash in one go.
+          let runStart = index
+          while index < bytes.count {
+            let c = bytes[index]
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw controlCharacter(at: index) }
+            if c >= 0x80 { ascii = false }
+            index += 1
+          }
+          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
           continue
         }
         let escapeStart = index

@@ -52,6 +52,14 @@ public struct WildcardPattern: Sendable, Hashable {
     tokens.withUnsafeBufferPointer { WildcardPattern.glob($0, value, foldValue: true) }
   }
 
+  /// Bytes in the UTF-8 sequence that starts with this byte (1 for stray continuation bytes).
+  @inline(__always) static func scalarLength(_ lead: UInt8) -> Int {
+    if lead < 0xC0 { return 1 }
+    if lead < 0xE0 { return 2 }
+    if lead < 0xF0 { return 3 }
+    return 4
+  }
+
   /// The classic greedy matcher that remembers only the last `*`.
   ///
   /// Earlier stars never need to be revisited, so the work is at most the input
@@ -78,8 +86,14 @@ public struct WildcardPattern: Sendable, Hashable {
           continue
         }
         var c = s[si]
+        if t == question {
+          // `?` is one character: a whole UTF-8 sequence, not one byte.
+          pi += 1
+          si += scalarLength(c)
+          continue
+        }
         if foldValue && c >= 0x41 && c <= 0x5A { c += 0x20 }
-        if t == question || t == UInt16(c) {
+        if t == UInt16(c) {
           pi += 1
           si += 1
           continue
@@ -87,12 +101,14 @@ public struct WildcardPattern: Sendable, Hashable {
       }
       if starP >= 0 {
         pi = starP + 1
-        starS += 1
+        // Let the star take one more character, keeping to character boundaries.
+        starS += scalarLength(s[starS])
         si = starS
         continue
       }
       return false
     }
+    if si > sn { return false }
     while pi < pn && p[pi] == star { pi += 1 }
     return pi == pn
   }

@@ -132,17 +132,20 @@ public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One `"operator": {"key": values}` entry; several in a statement are ANDed.
-public struct Condition: Sendable {
-  public var op: ConditionOperator
+/// Immutable; a class so the evaluator passes a reference.
+public final class Condition: Sendable {
+  public let op: ConditionOperator
   /// The key as written, for messages.
-  public var key: String
+  public let key: String
   /// Lowercased: condition key names are case-insensitive.
-  public var lookupKey: String
+  public let lookupKey: String
+  /// `PatternSet.hash` of `lookupKey`, so the request context finds it without rehashing.
+  public let lookupHash: UInt64
   /// Several values for one key are ORed (NOR for negated operators).
-  public var values: [ConditionValue]
+  public let values: [ConditionValue]
   /// The span of the key and its values.
-  public var span: SourceSpan
-  public var operatorSpan: SourceSpan
+  public let span: SourceSpan
+  public let operatorSpan: SourceSpan
 
   public init(
     op: ConditionOperator, key: String, values: [ConditionValue], span: SourceSpan,
@@ -151,6 +154,7 @@ public struct Condition: Sendable {
     self.op = op
     self.key = key
     self.lookupKey = key.lowercased()
+    self.lookupHash = PatternSet.hash(lookupKey.utf8)
     self.values = values
     self.span = span
     self.operatorSpan = operatorSpan

@@ -63,7 +63,11 @@ public struct Policy: Sendable {
   public var kind: PolicyKind
   public var version: PolicyVersion
   public var policyID: String?
-  public var statements: [Statement]
+  public var statements: [Statement] {
+    didSet { statementIndex = StatementIndex(statements) }
+  }
+  /// Which statements can concern which service, so a request visits only those.
+  public private(set) var statementIndex: StatementIndex
   /// The text the statement spans point into.
   public var source: SourceFile
 
@@ -76,6 +80,47 @@ public struct Policy: Sendable {
     self.version = version
     self.policyID = policyID
     self.statements = statements
+    self.statementIndex = StatementIndex(statements)
     self.source = source
+  }
+}
+
+/// Statement positions grouped by the service their `Action` names.
+///
+/// A request for `s3:GetObject` never needs to look at a statement whose
+/// actions are all `ec2:*`; statements with `NotAction` or a wildcard service
+/// concern every request. Positions stay in document order.
+public struct StatementIndex: Sendable {
+  /// Distinct service hashes, each with its statement positions.
+  public let services: [UInt64]
+  public let positions: [[Int32]]
+  public let anyService: [Int32]
+
+  public init(_ statements: [Statement]) {
+    var services: [UInt64] = []
+    var positions: [[Int32]] = []
+    var anyService: [Int32] = []
+    for (i, statement) in statements.enumerated() {
+      if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
+        for hash in hashes {
+          if let k = services.firstIndex(of: hash) { positions[k].append(Int32(i)) } else {
+            services.append(hash)
+            positions.append([Int32(i)])
+          }
+        }
+      } else {
+        anyService.append(Int32(i))
+      }
+    }
+    self.services = services
+    self.positions = positions
+    self.anyService = anyService
+  }
+
+  /// Positions of the statements that name this service (a policy names a few, so a scan is fastest).
+  @inline(__always)
+  public func statements(forService hash: UInt64) -> [Int32] {
+    for k in services.indices where services[k] == hash { return positions[k] }
+    return []
   }
 }

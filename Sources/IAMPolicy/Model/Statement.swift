@@ -1,16 +1,22 @@
 /// One statement of a policy, parsed once into typed clauses.
-public struct Statement: Sendable {
+///
+/// Immutable, so it has value semantics; it is a class only so the evaluator's
+/// inner loop passes one reference instead of copying (and retaining) every
+/// clause of every statement on every request.
+public final class Statement: Sendable {
   /// Position in the policy's `Statement` list, from 0.
-  public var index: Int
-  public var sid: String?
-  public var effect: Effect
-  public var principal: PrincipalClause?
-  public var action: ActionClause
+  public let index: Int
+  public let sid: String?
+  public let effect: Effect
+  public let principal: PrincipalClause?
+  public let action: ActionClause
   /// Absent in trust policies (and allowed to be absent in other resource policies).
-  public var resource: ResourceClause?
-  public var conditions: [Condition]
+  public let resource: ResourceClause?
+  public let conditions: [Condition]
   /// The statement object, `{` to `}`.
-  public var span: SourceSpan
+  public let span: SourceSpan
+  /// The Action or NotAction patterns packed for matching.
+  public let actionSet: PatternSet
 
   public init(
     index: Int, sid: String?, effect: Effect, principal: PrincipalClause?, action: ActionClause,
@@ -24,6 +30,7 @@ public struct Statement: Sendable {
     self.resource = resource
     self.conditions = conditions
     self.span = span
+    self.actionSet = PatternSet(action.patterns.map(\.pattern))
   }
 }
 
@@ -84,19 +91,19 @@ public struct ActionPattern: Sendable {
 }
 
 /// A resource pattern such as `arn:aws:s3:::bucket/*`, matched case-sensitively,
-/// part by part (see `ARNMatcher`).
-public struct ResourcePattern: Sendable {
+/// part by part (see `ARNMatcher`). Immutable; a class so matching passes a reference.
+public final class ResourcePattern: Sendable {
   public enum Matcher: Sendable {
     case any
-    case segments([[UInt16]])
+    case segments(SegmentedPattern)
     case glob(WildcardPattern)
     /// Holds policy variables; resolved against each request.
     case template(VariableTemplate)
   }
 
-  public var text: String
-  public var span: SourceSpan
-  public var matcher: Matcher
+  public let text: String
+  public let span: SourceSpan
+  public let matcher: Matcher
 
   public init(text: String, span: SourceSpan, substitutesVariables: Bool) {
     self.text = text
@@ -107,7 +114,8 @@ public struct ResourcePattern: Sendable {
       matcher = .template(template)
     } else {
       let tokens = WildcardPattern(text).tokens
-      matcher = ARNMatcher.isARNPattern(tokens) ? .segments(ARNMatcher.segments(tokens)) : .glob(WildcardPattern(tokens: tokens))
+      matcher = ARNMatcher.isARNPattern(tokens)
+        ? .segments(SegmentedPattern(ARNMatcher.segments(tokens))) : .glob(WildcardPattern(tokens: tokens))
     }
   }
 
@@ -117,7 +125,7 @@ public struct ResourcePattern: Sendable {
   public func matches(_ resource: UnsafeBufferPointer<UInt8>, lookup: (String) -> String?) -> Bool {
     switch matcher {
     case .any: return true
-    case .segments(let segments): return ARNMatcher.match(segments: segments, resource)
+    case .segments(let segments): return ARNMatcher.match(segments, resource)
     case .glob(let pattern): return pattern.matches(resource)
     case .template(let template):
       guard let tokens = template.resolve(lookup) else { return false }

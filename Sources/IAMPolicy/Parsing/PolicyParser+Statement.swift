@@ -7,7 +7,7 @@ extension PolicyParser.Context {
         help: #"write {"Effect": "Allow", "Action": "...", "Resource": "..."}"#, at: value.span, path: path)
       return nil
     }
-    let errorsBefore = diagnostics.filter(\.isError).count
+    let errorsBefore = errorCount
     var sid: String?
     var effect: Effect?
     var principal: PrincipalClause?
@@ -93,7 +93,7 @@ extension PolicyParser.Context {
     }
     checkResourceElement(resource: resource, seen: seen, at: value.span, path: path)
     checkPrincipalElement(principal: principal, seen: seen, effect: effect, at: value.span, path: path)
-    guard diagnostics.filter(\.isError).count == errorsBefore, let effect, let action else { return nil }
+    guard errorCount == errorsBefore, let effect, let action else { return nil }
     return Statement(
       index: index, sid: sid, effect: effect, principal: principal, action: action, resource: resource,
       conditions: conditions, span: value.span)

@@ -34,6 +34,7 @@ public enum PolicyParser {
     let file: SourceFile
     let kind: PolicyKind
     var diagnostics: [Diagnostic] = []
+    var errorCount = 0
     var version: PolicyVersion = .absent
 
     init(file: SourceFile, kind: PolicyKind) {
@@ -45,6 +46,7 @@ public enum PolicyParser {
       _ code: DiagnosticCode, _ message: String, help: String? = nil, at span: SourceSpan,
       path: String? = nil, severity: Diagnostic.Severity = .error
     ) {
+      if severity == .error { errorCount += 1 }
       diagnostics.append(
         Diagnostic(
           code: code, severity: severity, message: message, help: help, range: file.range(of: span),

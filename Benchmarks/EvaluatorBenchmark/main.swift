@@ -1,0 +1,111 @@
+import Foundation
+import IAMEvaluator
+import IAMPolicy
+import IAMSimulator
+
+// Evaluator figures for issue 2 (release build):
+//   swift run -c release EvaluatorBenchmark BATCH.jsonl
+// BATCH.jsonl: one simulate-custom-policy document per line, made with ../shared/bench
+// (gen_account.py --scale medium --seed 1, gen_batch.py -n 10000 --seed 7, one `input` per line).
+
+/// CPU time of this thread: the figure stays honest when other processes share the cores.
+func seconds(_ body: () -> Void) -> Double {
+  func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+  let start = now()
+  body()
+  return now() - start
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
+  print("usage: EvaluatorBenchmark BATCH.jsonl")
+  exit(2)
+}
+let bytes = [UInt8](data)
+var lines: [SourceFile] = []
+var start = 0
+var lineNumber = 1
+while start < bytes.count {
+  var end = start
+  while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+  if end > start { lines.append(SourceFile(name: path, bytes: Array(bytes[start..<end]), firstLine: lineNumber)) }
+  start = end + 1
+  lineNumber += 1
+}
+print("batch: \(lines.count) documents, \(bytes.count / 1_000_000) MB")
+
+// 1. Parsing: request documents and the policies inside them.
+var requests: [SimulateRequest] = []
+let cache = PolicyCache()
+let parseTime = seconds {
+  requests = lines.compactMap { SimulateRequest.parse($0, cache: cache).value }
+}
+print(String(format: "parse: %.1f ms (%.0f MB/s, %d documents)", parseTime * 1000, Double(bytes.count) / parseTime / 1e6, requests.count))
+
+// 2. Decisions with policies parsed once, one core.
+let limit = Int(ProcessInfo.processInfo.environment["LIMIT"] ?? "") ?? Int.max
+let prepared = requests.prefix(limit).flatMap { r in
+  r.actionNames.flatMap { a in
+    r.resourceArns.map { (Request(principal: r.caller, action: a, resource: $0, context: r.context), r.applicablePolicies) }
+  }
+}
+let evaluator = Evaluator(options: .init(recordsTrace: false))
+var allowed = 0
+var rounds = 0
+var decisions = 0
+let evalTime = seconds {
+  let roundCount = Int(ProcessInfo.processInfo.environment["DECISIONS_ONLY"] ?? "") ?? 20
+  while rounds < roundCount {
+    prepared.withUnsafeBufferPointer { list in
+      for i in list.indices where evaluator.evaluate(list[i].0, against: list[i].1).decision == .allowed {
+        allowed += 1
+      }
+    }
+    decisions += prepared.count
+    rounds += 1
+  }
+}
+print(String(format: "decisions: %.0f per second on one core (%d decisions, %d allowed, traces off)", Double(decisions) / evalTime, decisions, allowed / rounds))
+
+if ProcessInfo.processInfo.environment["DECISIONS_ONLY"] != nil { exit(0) }
+
+let tracing = Evaluator(options: .init(recordsTrace: true))
+var traced = 0
+let traceTime = seconds {
+  for (request, policies) in prepared where tracing.evaluate(request, against: policies).trace != nil { traced += 1 }
+}
+print(String(format: "decisions with full traces: %.0f per second on one core", Double(traced) / traceTime))
+
+// 3. Serializing responses.
+let simulator = Simulator()
+var outBytes = 0
+let serializeTime = seconds {
+  for r in requests {
+    var out: [UInt8] = []
+    SimulateResponse.json(simulator.results(for: r), request: r).write(into: &out, pretty: false, indent: 0)
+    outBytes += out.count
+  }
+}
+print(String(format: "evaluate + serialize responses: %.1f ms (%d bytes)", serializeTime * 1000, outBytes))
+
+// 4. 100 x 100 ActionNames x ResourceArns in one document.
+let actions = (0..<100).map { "s3:Action\($0)" }
+let resources = (0..<100).map { "arn:aws:s3:::bucket-\($0)/key" }
+let bigDoc = """
+  {"PolicyInputList": ["{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":\\"s3:Action1*\\",\\"Resource\\":\\"arn:aws:s3:::bucket-1*/*\\"}]}"],
+   "ActionNames": [\(actions.map { "\"\($0)\"" }.joined(separator: ","))],
+   "ResourceArns": [\(resources.map { "\"\($0)\"" }.joined(separator: ","))]}
+  """
+var resultCount = 0
+let bigTime = seconds {
+  if case .answered(let r, let results, _) = simulator.run(SourceFile(name: "100x100", text: bigDoc)) {
+    var out: [UInt8] = []
+    SimulateResponse.json(results, request: r).write(into: &out, pretty: true, indent: 0)
+    resultCount = results.count
+  }
+}
+print(String(format: "100 x 100 document: %d results in %.1f ms", resultCount, bigTime * 1000))

@@ -1,0 +1,72 @@
+/// Several wildcard patterns packed into one buffer, for the evaluator's inner loop.
+///
+/// A statement's `Action` list is matched on every request; keeping its
+/// patterns contiguous avoids touching (and reference-counting) one array per
+/// pattern, and a per-service filter skips statements about other services
+/// without matching at all.
+public struct PatternSet: Sendable {
+  /// All patterns' tokens back to back.
+  public let tokens: [UInt16]
+  /// Pattern i is `tokens[bounds[i]..<bounds[i + 1]]`.
+  public let bounds: [Int]
+  /// Hashes of the literal service prefixes (`s3` in `s3:Get*`); nil when some
+  /// pattern's service part has a wildcard (`*`, `s*:Get`), so any service may match.
+  public let serviceHashes: [UInt64]?
+
+  public init(_ patterns: [WildcardPattern]) {
+    var tokens: [UInt16] = []
+    var bounds = [0]
+    var services: [UInt64]? = []
+    for p in patterns {
+      tokens.append(contentsOf: p.tokens)
+      bounds.append(tokens.count)
+      if services != nil, let colon = p.tokens.firstIndex(of: UInt16(UInt8(ascii: ":"))) {
+        let prefix = p.tokens[..<colon]
+        if prefix.contains(where: { $0 > 0xFF }) {
+          services = nil
+        } else {
+          let hash = PatternSet.hash(prefix.lazy.map { UInt8(truncatingIfNeeded: $0) })
+          if services?.contains(hash) == false { services?.append(hash) }
+        }
+      } else {
+        services = nil
+      }
+    }
+    self.tokens = tokens
+    self.bounds = bounds
+    self.serviceHashes = services
+  }
+
+  public var count: Int { bounds.count - 1 }
+
+  /// FNV-1a over bytes: stable, cheap, good enough for a prefilter.
+  public static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes {
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+    }
+    return h
+  }
+
+  /// The service-prefix hash of an action name (already lowercased).
+  public static func serviceHash(ofAction action: [UInt8]) -> UInt64 {
+    let colon = action.firstIndex(of: UInt8(ascii: ":")) ?? action.count
+    return hash(action[..<colon])
+  }
+
+  /// Index of the first pattern matching the value, or nil.
+  @inline(__always)
+  public func firstMatch(_ value: UnsafeBufferPointer<UInt8>, serviceHash: UInt64?) -> Int? {
+    if let serviceHash, let services = serviceHashes, !services.contains(serviceHash) { return nil }
+    return tokens.withUnsafeBufferPointer { all in
+      bounds.withUnsafeBufferPointer { b in
+        for i in 0..<(b.count - 1) {
+          let slice = UnsafeBufferPointer(rebasing: all[b[i]..<b[i + 1]])
+          if WildcardPattern.glob(slice, value) { return i }
+        }
+        return nil
+      }
+    }
+  }
+}
