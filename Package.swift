@@ -34,6 +34,14 @@ let package = Package(
     .target(
       name: "LessonMarkdown", dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")],
       swiftSettings: swift6),
+    // The tutor: lessons, exercises, grading, progress, the REPL's state machine (pure).
+    .target(
+      name: "IAMTutor",
+      dependencies: [
+        "IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMCatalog", "IAMAccount", "LessonMarkdown",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: swift6),
     // Edges: files, terminal, process exit codes.
     .systemLibrary(
       name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
@@ -41,7 +49,8 @@ let package = Package(
     .target(
       name: "IAMTutorCLI",
       dependencies: [
-        "IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMCatalog", "IAMAccount", "LessonMarkdown", "LineEditor",
+        "IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMCatalog", "IAMAccount", "IAMTutor", "LessonMarkdown",
+        "LineEditor",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
@@ -60,7 +69,8 @@ let package = Package(
     .executableTarget(
       name: "AccountBenchmark", dependencies: ["IAMAccount", "IAMEvaluator", "IAMPolicy"],
       path: "Benchmarks/AccountBenchmark", swiftSettings: swift6),
-    .testTarget(name: "IAMAccountTests", dependencies: ["IAMAccount", "IAMTestSupport"], swiftSettings: swift6),
+    .testTarget(name: "IAMTutorTests", dependencies: ["IAMTutor", "IAMTestSupport"], swiftSettings: swift6),
+    .testTarget(name: "IAMAccountTests", dependencies: ["IAMAccount", "IAMTestSupport"], exclude: ["Fixtures"], swiftSettings: swift6),
     .testTarget(name: "IAMCatalogTests", dependencies: ["IAMCatalog"], swiftSettings: swift6),
     .testTarget(name: "IAMSimulatorTests", dependencies: ["IAMSimulator", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(

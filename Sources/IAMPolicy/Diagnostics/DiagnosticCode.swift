@@ -55,6 +55,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   // Files
   case fileUnreadable = "file.unreadable"
   case fileTooLarge = "file.too-large"
+  // Lessons and exercises
+  case exerciseInvalid = "exercise.invalid"
+  case lessonInvalid = "lesson.invalid"
 }
 
 extension DiagnosticCode {
@@ -110,6 +113,8 @@ extension DiagnosticCode {
     case .requestWrongType: "check the key's type: policies are JSON strings or objects, lists are arrays of strings"
     case .fileUnreadable: "check the path and its permissions"
     case .fileTooLarge: "the file is larger than any IAM document; check that it is the right one"
+    case .exerciseInvalid: "see Exercises/README.md for the exercise format"
+    case .lessonInvalid: "see Lessons/README.md for the lesson format"
     }
   }
 }

@@ -1,2 +1,0 @@
-import IAMAccount
-import Testing
