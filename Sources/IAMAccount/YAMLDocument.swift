@@ -27,12 +27,12 @@ public enum YAMLDocument {
         value: nil,
         diagnostics: [
           Diagnostic(
-            code: .jsonUnexpectedCharacter, message: "not valid YAML: \(problem)",
-            help: "world files are YAML or JSON; check the indentation and the quotes around the line shown",
+            code: .worldYAML, message: "not valid YAML: \(problem)",
+            help: "check the indentation and the quotes around the line shown; a value with `: ` in it needs quotes",
             range: SourceRange(source: file.name, start: location, end: location))
         ])
     } catch {
-      return Parsed(value: nil, diagnostics: [Diagnostic(code: .jsonUnexpectedCharacter, message: "not valid YAML: \(error)")])
+      return Parsed(value: nil, diagnostics: [Diagnostic(code: .worldYAML, message: "not valid YAML: \(error)")])
     }
   }
 

@@ -123,13 +123,13 @@ public struct Evaluator: Sendable {
 
     // 4. Across accounts both sides must allow.
     if isCrossAccount {
-      if !identityPath {
-        return finish(.implicitDeny, identityAllows ? identityFailure() : .crossAccountMissingIdentityAllow, matched: [])
-      }
       if grants.isEmpty {
         let reason: DecisionReason = request.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller
           : request.isKMSKeyRequest ? .keyPolicyDoesNotTrustCaller : .crossAccountMissingResourceGrant
         return finish(.implicitDeny, reason, matched: [])
+      }
+      if !identityPath {
+        return finish(.implicitDeny, identityAllows ? identityFailure() : .crossAccountMissingIdentityAllow, matched: [])
       }
       return finish(.allowed, .allowedCrossAccount, matched: identityRefs + grantRefs)
     }

@@ -21,6 +21,9 @@ public struct SimulateRequest: Sendable {
   public var maxItems: Int?
   public var marker: Int?
 
+  /// An empty request (no policies, no actions), to fill in from code.
+  public init() {}
+
   static let knownKeys = [
     "PolicyInputList", "PermissionsBoundaryPolicyInputList", "ActionNames", "ResourceArns", "ResourcePolicy",
     "ResourceOwner", "CallerArn", "ContextEntries", "ResourceHandlingOption", "MaxItems", "Marker",

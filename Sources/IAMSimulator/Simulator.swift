@@ -7,6 +7,13 @@ public struct SimulationResult: Sendable {
   public var resource: String
   public var request: Request
   public var evaluation: Evaluation
+
+  public init(action: String, resource: String, request: Request, evaluation: Evaluation) {
+    self.action = action
+    self.resource = resource
+    self.request = request
+    self.evaluation = evaluation
+  }
 }
 
 /// Runs `simulate-custom-policy` documents through the evaluator.

@@ -55,7 +55,7 @@ import Testing
     let users = try #require(parsed.value?.account("111122223333")?.users)
     #expect(users.map(\.name) == ["b", "c"])
     func at(_ mark: String) -> Diagnostic? { parsed.diagnostics.first { $0.range?.start == marked.marks[mark] } }
-    #expect(at("1️⃣")?.code == .requestMissingKey)
+    #expect(at("1️⃣")?.code == .worldMissingKey)
     #expect(at("1️⃣")?.message.contains("UserName") == true)
     #expect(at("2️⃣")?.message.contains("Ghosts") == true)
     #expect(at("3️⃣")?.message.contains("Nope") == true)

@@ -39,7 +39,7 @@ import Testing
     #expect(at("1️⃣")?.message.contains("Missing") == true)
     #expect(at("2️⃣")?.message.contains("NoSuchPolicy") == true)
     #expect(at("3️⃣")?.code == .statementInvalidEffect)
-    #expect(at("4️⃣")?.code == .requestUnknownKey)
+    #expect(at("4️⃣")?.code == .worldUnknownKey)
     #expect(parsed.value?.accounts.first?.users.map(\.name) == ["u"])
   }
 

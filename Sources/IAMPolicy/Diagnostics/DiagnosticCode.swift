@@ -55,6 +55,13 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   // Files
   case fileUnreadable = "file.unreadable"
   case fileTooLarge = "file.too-large"
+  // World files and authorization details
+  case worldDangling = "world.dangling-reference"
+  case worldInvalid = "world.invalid"
+  case worldMissingKey = "world.missing-key"
+  case worldUnknownKey = "world.unknown-key"
+  case worldWrongType = "world.wrong-type"
+  case worldYAML = "world.yaml"
   // Lessons and exercises
   case exerciseInvalid = "exercise.invalid"
   case lessonInvalid = "lesson.invalid"
@@ -113,6 +120,12 @@ extension DiagnosticCode {
     case .requestWrongType: "check the key's type: policies are JSON strings or objects, lists are arrays of strings"
     case .fileUnreadable: "check the path and its permissions"
     case .fileTooLarge: "the file is larger than any IAM document; check that it is the right one"
+    case .worldDangling: "add the missing group or policy to the file, or remove the reference"
+    case .worldInvalid: "see the README's world format section"
+    case .worldMissingKey: "the entry is skipped; add the key"
+    case .worldUnknownKey: "see the README's world format section for the keys"
+    case .worldWrongType: "see the README's world format section for each key's type"
+    case .worldYAML: "check the indentation and the quotes around the line shown"
     case .exerciseInvalid: "see Exercises/README.md for the exercise format"
     case .lessonInvalid: "see Lessons/README.md for the lesson format"
     }
