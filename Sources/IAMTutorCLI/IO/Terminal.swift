@@ -22,17 +22,58 @@ public enum Terminal {
   }
 
   public static func write(_ text: String) {
+    if Capture.shared.append(text) { return }
     var text = text
     text.withUTF8 { writeAll(STDOUT_FILENO, $0) }
   }
 
   public static func write(bytes: [UInt8]) {
+    if Capture.shared.append(String(decoding: bytes, as: UTF8.self)) { return }
     bytes.withUnsafeBufferPointer { writeAll(STDOUT_FILENO, $0) }
+  }
+
+  /// Runs `body` with stdout and stderr collected instead of written: the tutor runs
+  /// the `can`, `who-can` and `graph` commands in-process and shows their answers.
+  public static func capturing(_ body: () throws -> Void) -> (output: String, error: Error?) {
+    Capture.shared.start()
+    var failure: Error?
+    do { try body() } catch { failure = error }
+    return (Capture.shared.stop(), failure)
+  }
+
+  final class Capture: @unchecked Sendable {
+    static let shared = Capture()
+    private let lock = NSLock()
+    private var buffer: String?
+
+    func start() {
+      lock.lock()
+      buffer = ""
+      lock.unlock()
+    }
+
+    func stop() -> String {
+      lock.lock()
+      defer { lock.unlock() }
+      let out = buffer ?? ""
+      buffer = nil
+      return out
+    }
+
+    /// Appends when capturing; false means write as usual.
+    func append(_ text: String) -> Bool {
+      lock.lock()
+      defer { lock.unlock() }
+      guard buffer != nil else { return false }
+      buffer? += text
+      return true
+    }
   }
 
   public static func writeLine(_ text: String) { write(text + "\n") }
 
   public static func error(_ text: String) {
+    if Capture.shared.append(text + "\n") { return }
     var text = text + "\n"
     text.withUTF8 { writeAll(STDERR_FILENO, $0) }
   }
