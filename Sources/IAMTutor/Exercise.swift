@@ -37,6 +37,8 @@ public struct Exercise: Sendable {
   public var document: PolicyKind
   /// The principal (identity-like documents) or resource (trust and resource policies) it is attached to.
   public var attachedTo: String?
+  /// Every principal an identity-like document applies to (a group policy: each member).
+  public var attachedToAll: [String] = []
   public var starter: String
   public var solution: String
   public var checks: [ExerciseCheck]
@@ -180,11 +182,12 @@ public enum ReasonCategory: String, Sendable, CaseIterable {
     case .allowedByIdentity, .allowedAsRoot, .allowedByResourcePolicy, .allowedCrossAccount,
       .allowedTrustDelegatedToAccount:
       self = .allowed
-    case .noIdentityAllow, .crossAccountMissingIdentityAllow, .serviceNotNamed: self = .noIdentityPolicy
+    case .noIdentityAllow, .crossAccountMissingIdentityAllow: self = .noIdentityPolicy
     case .boundaryMissingAllow: self = .permissionsBoundary
     case .sessionPolicyMissingAllow: self = .sessionPolicy
     case .crossAccountMissingResourceGrant: self = .crossAccountResourcePolicy
-    case .trustPolicyDoesNotTrustCaller, .keyPolicyDoesNotTrustCaller: self = .trustPolicy
+    // A service has no identity policies: only a trust (or other resource) policy could let it in.
+    case .trustPolicyDoesNotTrustCaller, .keyPolicyDoesNotTrustCaller, .serviceNotNamed: self = .trustPolicy
     }
   }
 }

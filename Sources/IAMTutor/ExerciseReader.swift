@@ -101,9 +101,13 @@ public enum ExerciseReader {
         kind: kind, prompt: string(fields["prompt"], "prompt", required: true, at: root.span) ?? "",
         hints: strings(fields["hints"], "hints"), explanation: string(fields["explanation"], "explanation", required: true, at: root.span) ?? "",
         setup: ExerciseSetup(), source: file, document: documentKind,
-        attachedTo: string(fields["attach"], "attach", at: root.span), starter: string(fields["starter"], "starter", at: root.span) ?? "",
+        attachedTo: strings(fields["attach"], "attach").first, starter: string(fields["starter"], "starter", at: root.span) ?? "",
         solution: string(fields["solution"], "solution", at: root.span) ?? "", checks: [], intended: [], sweep: SweepSpec(),
         question: nil, expectedAllowed: nil, expectedReason: nil, predictions: [])
+      exercise.attachedToAll = strings(fields["attach"], "attach")
+      if exercise.attachedToAll.count > 1 && !(documentKind == .identity || documentKind == .permissionsBoundary || documentKind == .session) {
+        error("only identity, boundary and session documents attach to several principals", at: fields["attach"]?.span ?? root.span, path: "attach")
+      }
       if exercise.hints.isEmpty {
         error("an exercise needs at least one hint", at: fields["hints"]?.span ?? root.span, path: "hints")
       }

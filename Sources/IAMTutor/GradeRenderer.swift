@@ -12,7 +12,7 @@ public enum GradeRenderer {
       lines.append(d.isError ? paint.red(DiagnosticRenderer.plain(d)) : paint.yellow(DiagnosticRenderer.plain(d)))
     }
     if grade.passed {
-      lines.append(paint.green("✓ Correct!") + " " + (grade.feedback.first ?? ""))
+      lines.append(paint.green("✓ Correct!") + (grade.feedback.first.map { " " + $0 } ?? ""))
       return lines.joined(separator: "\n")
     }
     if !grade.diagnostics.contains(where: \.isError) || grade.kind != .policy {
@@ -44,6 +44,7 @@ public enum GradeRenderer {
         if result.origin == .sweep { lines.append(paint.dim("  (found by the least-privilege check: the task does not ask for this)")) }
       case .can, .predict:
         lines.append("  you said: \(result.actual == .allowed ? "allowed" : "denied")")
+        if let why = result.why { lines.append("  hint:     " + why) }
         if let reason = result.reason { lines.append("  in fact:  " + reason) }
       }
     }

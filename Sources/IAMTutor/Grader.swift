@@ -136,7 +136,8 @@ public struct Grader: Sendable {
     var resource: [Policy] = setup.resource.filter { Grader.covers($0.key, exerciseRequest.resource) }.flatMap(\.value)
     var scp = setup.serviceControlLevels
     if let learner {
-      let attachedHere = exercise.attachedTo.map { Grader.identityKey(Principal($0) ?? .unspecified) == key } ?? true
+      let attachedHere = exercise.attachedToAll.isEmpty
+        || exercise.attachedToAll.contains { Grader.identityKey(Principal($0) ?? .unspecified) == key }
       switch exercise.document {
       case .identity where attachedHere: identity.append(learner)
       case .permissionsBoundary where attachedHere: boundary.append(learner)
@@ -237,7 +238,7 @@ public struct Grader: Sendable {
 
   func gradePrediction(_ answer: String, for exercise: Exercise) -> Grade {
     var grade = Grade(exerciseID: exercise.id, kind: .predict)
-    let words = answer.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map { $0.lowercased() }
+    let words = answer.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { $0.lowercased() }
     guard words.count == exercise.predictions.count,
       words.allSatisfy({ ["allow", "allowed", "a", "deny", "denied", "d", "yes", "no", "y", "n"].contains($0) })
     else {
@@ -281,7 +282,7 @@ public struct CanAnswer: Sendable, Equatable {
   public var reason: ReasonCategory?
 
   public static func parse(_ text: String) -> CanAnswer? {
-    let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "," || $0 == ":" }).map(String.init)
+    let words = text.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ":" }).map(String.init)
     guard let first = words.first else { return nil }
     let allowed: Bool
     switch first {

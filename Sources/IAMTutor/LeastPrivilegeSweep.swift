@@ -58,9 +58,12 @@ public struct LeastPrivilegeSweep: Sendable {
     }
   }
 
-  /// A role ARN covers its sessions; `*` covers anyone; otherwise ARNs must be equal.
+  /// A role ARN covers its sessions; `*` covers anyone; a 12-digit account ID covers every
+  /// principal of that account; a pattern with `*` or `?` matches ARNs; otherwise ARNs must be equal.
   static func principal(_ pattern: String, covers principal: String) -> Bool {
     if pattern == "*" || pattern == principal { return true }
+    if pattern.count == 12, pattern.allSatisfy(\.isNumber) { return Principal(principal)?.account == pattern }
+    if pattern.contains("*") || pattern.contains("?") { return WildcardPattern(pattern).matches(principal) }
     guard case .role(let a, let n, _, _)? = Principal(pattern) else { return false }
     if case .assumedRole(let b, let m, _, _)? = Principal(principal) { return a == b && n == m }
     if case .role(let b, let m, _, _)? = Principal(principal) { return a == b && n == m }
@@ -106,7 +109,7 @@ public struct LeastPrivilegeSweep: Sendable {
     base += exercise.sweep.principals
     if document == .identity || document == .permissionsBoundary || document == .session {
       // The policy belongs to one principal: only it can use it.
-      if let attached = exercise.attachedTo { return [attached] }
+      if !exercise.attachedToAll.isEmpty { return exercise.attachedToAll }
       return Array(Set(base)).sorted()
     }
     base.append("arn:aws:iam::\(exercise.setup.account):user/SomeOtherUser")

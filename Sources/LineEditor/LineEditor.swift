@@ -186,6 +186,11 @@ private enum SigintFlag {
     action.sa_flags = 0
     var previous = sigaction()
     sigaction(SIGINT, &action, &previous)
+    // A parent (a test runner, a service manager) may have left SIGINT blocked; Ctrl-C must work here.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     return previous
   }
 

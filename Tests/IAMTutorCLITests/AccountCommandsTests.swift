@@ -51,7 +51,13 @@ import Testing
   }
 
   @Test func whoCanOverAFolder() throws {
-    let folder = Fixtures.packageRoot().appendingPathComponent("Lessons/worlds").path
+    // A folder of two worlds (the lessons' folder holds many worlds of one account).
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("worlds-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for name in ["ec2-s3-access.yaml", "read-only-user.yaml"] {
+      try FileManager.default.copyItem(atPath: Self.world(name), toPath: folder + "/" + name)
+    }
     let r = try BinaryRunner.run(["who-can", "s3:GetObject", "arn:aws:s3:::my-bucket/a.jpg", "--world", folder, "--output", "text"])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("ec2.amazonaws.com → assumes (instance profile WebServerProfile) → S3AccessRole"))

@@ -521,7 +521,8 @@ public struct TutorSession: Sendable {
 
   /// Candidates for the word being typed, for tab completion.
   public func completions(for lineBeforeCursor: String, actions: [String] = [], principals: [String] = []) -> [String] {
-    let words = lineBeforeCursor.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    var words = lineBeforeCursor.split(separator: " ").map(String.init)
+    if lineBeforeCursor.isEmpty || lineBeforeCursor.hasSuffix(" ") { words.append("") }
     let current = words.last ?? ""
     if words.count <= 1 {
       return TutorSession.commands.filter { $0.hasPrefix(current.lowercased()) }
