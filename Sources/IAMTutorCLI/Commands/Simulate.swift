@@ -183,7 +183,7 @@ enum BatchRunner {
     case .answered(let request, let results, let warnings):
       var out: [UInt8] = []
       out.reserveCapacity(512)
-      SimulateResponse.json(results, request: request).write(into: &out, pretty: false, indent: 0)
+      SimulateResponse.writeCompact(results, request: request, into: &out)
       return Output(json: out, diagnostics: warnings)
     }
   }
