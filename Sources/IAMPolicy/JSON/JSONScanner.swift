@@ -75,11 +75,17 @@ public struct JSONScanner {
     guard let base = bytes.baseAddress else { return nil }
     let raw = UnsafeRawPointer(base)
     while true {
-      // Eight bytes at a time while none of them is `"` or `\`.
+      // Eight bytes at a time up to the first `"` or `\`.
       while i + 8 <= n {
-        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        if JSONScanner.hasByte(word, 0x22) || JSONScanner.hasByte(word, 0x5C) { break }
-        i += 8
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
+        if special == 0 {
+          i += 8
+          continue
+        }
+        // The lowest flagged byte is exact (only bytes above a match can be false alarms).
+        i += special.trailingZeroBitCount >> 3
+        break
       }
       guard i < n else { return nil }
       let b = bytes[i]
@@ -91,10 +97,11 @@ public struct JSONScanner {
     }
   }
 
-  /// Whether any byte of `word` equals `byte` (the classic SWAR zero-byte test).
+  /// The high bit of each byte of `word` that equals `byte`, plus possibly some above
+  /// the lowest match (the classic SWAR zero-byte test); zero when none does.
   @inline(__always)
-  static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+  static func byteMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
     let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
-    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
   }
 }
