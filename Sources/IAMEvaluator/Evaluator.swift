@@ -441,6 +441,7 @@ extension String {
     let a = utf8
     let b = other.utf8
     guard a.count == b.count else { return false }
+    if self == other { return true }
     for (x, y) in zip(a, b) {
       let lx = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
       let ly = y >= 0x41 && y <= 0x5A ? y + 0x20 : y

@@ -28,7 +28,7 @@ public enum Principal: Sendable, Hashable {
       self = .service(text.lowercased())
       return
     }
-    guard let arn = ARN(text), arn.account.count == 12, arn.account.allSatisfy(\.isNumber) else { return nil }
+    guard let arn = ARN(text), Principal.isAccountID(arn.account) else { return nil }
     let parts = arn.resource.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     switch (arn.service, parts.first ?? "") {
     case ("iam", "root") where parts.count == 1:
@@ -45,6 +45,14 @@ public enum Principal: Sendable, Hashable {
     default:
       return nil
     }
+  }
+
+  /// Twelve numerals (as characters: `isNumber`, as it always was); ASCII digits are
+  /// checked over bytes first, since that is every real account ID.
+  static func isAccountID(_ text: String) -> Bool {
+    let utf8 = text.utf8
+    if utf8.count == 12 && utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
+    return text.count == 12 && text.allSatisfy(\.isNumber)
   }
 
   /// The account the caller belongs to; services and anonymous callers have none.

@@ -2,28 +2,80 @@ import IAMPolicy
 
 /// One request to decide: who, which action, on what, with which context.
 public struct Request: Sendable {
-  public var principal: Principal
-  public var action: String
-  public var resource: String
-  public var context: RequestContext
+  /// The fields, in one immutable object shared by copies.
+  ///
+  /// The evaluator hands a request to every layer and statement; a struct of ten
+  /// reference-counted fields costs ten retains and releases per copy, this one.
+  final class Storage: Sendable {
+    let principal: Principal
+    let action: String
+    let resource: String
+    let context: RequestContext
+    let actionKey: [UInt8]
+    let resourceBytes: [UInt8]
+    let actionServiceHash: UInt64
+    let isRoleTrustRequest: Bool
+    let isKMSKeyRequest: Bool
+
+    init(
+      principal: Principal, action: String, resource: String, context: RequestContext, actionKey: [UInt8],
+      resourceBytes: [UInt8], actionServiceHash: UInt64, isRoleTrustRequest: Bool, isKMSKeyRequest: Bool
+    ) {
+      self.principal = principal
+      self.action = action
+      self.resource = resource
+      self.context = context
+      self.actionKey = actionKey
+      self.resourceBytes = resourceBytes
+      self.actionServiceHash = actionServiceHash
+      self.isRoleTrustRequest = isRoleTrustRequest
+      self.isKMSKeyRequest = isKMSKeyRequest
+    }
+
+    /// A copy with some of the four given fields replaced; derived fields stay as they were.
+    func with(
+      principal: Principal? = nil, action: String? = nil, resource: String? = nil, context: RequestContext? = nil
+    ) -> Storage {
+      Storage(
+        principal: principal ?? self.principal, action: action ?? self.action, resource: resource ?? self.resource,
+        context: context ?? self.context, actionKey: actionKey, resourceBytes: resourceBytes,
+        actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest, isKMSKeyRequest: isKMSKeyRequest)
+    }
+  }
+
+  var storage: Storage
+
+  public var principal: Principal {
+    get { storage.principal }
+    set { storage = storage.with(principal: newValue) }
+  }
+  public var action: String {
+    get { storage.action }
+    set { storage = storage.with(action: newValue) }
+  }
+  public var resource: String {
+    get { storage.resource }
+    set { storage = storage.with(resource: newValue) }
+  }
+  public var context: RequestContext {
+    get { storage.context }
+    set { storage = storage.with(context: newValue) }
+  }
   /// Lowercased action bytes, computed once: actions match case-insensitively.
-  public let actionKey: [UInt8]
-  public let resourceBytes: [UInt8]
+  public var actionKey: [UInt8] { storage.actionKey }
+  public var resourceBytes: [UInt8] { storage.resourceBytes }
   /// Hash of the service prefix, for skipping statements about other services.
-  public let actionServiceHash: UInt64
+  public var actionServiceHash: UInt64 { storage.actionServiceHash }
   /// Whether the request is `sts:AssumeRole` (or a sibling) on a role: then the resource
   /// policy is the role's trust policy, with its stricter rules.
-  public let isRoleTrustRequest: Bool
+  public var isRoleTrustRequest: Bool { storage.isRoleTrustRequest }
   /// KMS keys: the key policy must allow; IAM policies count only when it lets them.
-  public let isKMSKeyRequest: Bool
+  public var isKMSKeyRequest: Bool { storage.isKMSKeyRequest }
 
   /// Builds a request; keys AWS derives from the caller (`aws:PrincipalArn`,
   /// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:PrincipalIsAWSService`)
   /// are added unless the context already has them.
   public init(principal: Principal, action: String, resource: String, context: RequestContext = RequestContext()) {
-    self.principal = principal
-    self.action = action
-    self.resource = resource
     var context = context
     if let arn = principal.principalArn, !context.contains("aws:PrincipalArn") {
       context["aws:PrincipalArn"] = ContextValue(arn, type: .string)
@@ -39,18 +91,18 @@ public struct Request: Sendable {
       if case .service = principal { isService = true }
       context["aws:PrincipalIsAWSService"] = ContextValue(isService ? "true" : "false", type: .boolean)
     }
-    self.context = context
-    self.actionKey = Array(action.lowercased().utf8)
-    self.resourceBytes = Array(resource.utf8)
-    self.actionServiceHash = PatternSet.serviceHash(ofAction: actionKey)
+    let actionKey = Array(action.lowercased().utf8)
     let arn = resource.hasPrefix("arn:") ? ARN(resource) : nil
+    var isRoleTrustRequest = false
     if let arn, arn.service == "iam", arn.resourceType == "role" {
       let a = action.lowercased()
       isRoleTrustRequest = a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity"
         || a == "sts:setcontext"
-    } else {
-      isRoleTrustRequest = false
     }
-    isKMSKeyRequest = arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false
+    storage = Storage(
+      principal: principal, action: action, resource: resource, context: context, actionKey: actionKey,
+      resourceBytes: Array(resource.utf8), actionServiceHash: PatternSet.serviceHash(ofAction: actionKey),
+      isRoleTrustRequest: isRoleTrustRequest,
+      isKMSKeyRequest: arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false)
   }
 }

@@ -47,6 +47,7 @@ public struct SimulateRequest: Sendable {
   public static func parse(
     _ file: SourceFile, limits: JSONParser.Limits = .default, cache: PolicyCache? = nil
   ) -> Parsed<SimulateRequest> {
+    if let cache, let clean = parseClean(file, limits: limits, cache: cache) { return clean }
     let json = JSONParser.parse(file, limits: limits)
     guard let root = json.value else { return Parsed(value: nil, diagnostics: json.diagnostics) }
     var reader = Reader(file: file, diagnostics: json.diagnostics, limits: limits, cache: cache)
@@ -76,81 +77,7 @@ public struct SimulateRequest: Sendable {
       var sawPolicies = false
       var sawActions = false
       for member in members {
-        let key = member.key
-        switch key {
-        case "PolicyInputList":
-          sawPolicies = true
-          request.identityPolicies = policies(member, kind: .identity)
-        case "PermissionsBoundaryPolicyInputList":
-          request.permissionsBoundaries = policies(member, kind: .permissionsBoundary)
-        case "SessionPolicyInputList":
-          request.sessionPolicies = policies(member, kind: .session)
-        case "ResourcePolicy":
-          request.resourcePolicy = policy(member.value, id: "ResourcePolicy", kind: .resource)
-        case "ServiceControlPolicyInputList":
-          request.serviceControlLevels = levels(member, kind: .serviceControl)
-        case "ResourceControlPolicyInputList":
-          request.resourceControlLevels = levels(member, kind: .resourceControl)
-        case "ActionNames":
-          sawActions = true
-          if let list = strings(member) {
-            for (name, span) in list where name != "*" && !name.contains(":") {
-              error(
-                .requestInvalidValue, "`\(name)` is not an action name",
-                help: "write service:Action, such as s3:GetObject", at: span, path: key)
-            }
-            request.actionNames = list.map(\.0)
-            if list.isEmpty {
-              error(.requestInvalidValue, "`ActionNames` is empty", help: "name at least one action to simulate", at: member.value.span, path: key)
-            }
-          }
-        case "ResourceArns":
-          if let list = strings(member) {
-            request.resourceArns = list.isEmpty ? ["*"] : list.map(\.0)
-          }
-        case "ResourceOwner":
-          if let s = string(member) {
-            if let account = SimulateRequest.account(of: s) { request.resourceOwner = account } else {
-              error(
-                .requestInvalidValue, "`ResourceOwner` must be an account ARN such as arn:aws:iam::111122223333:root",
-                at: member.value.span, path: key)
-            }
-          }
-        case "CallerArn":
-          if let s = string(member) {
-            if let principal = Principal(s) { request.caller = principal } else {
-              error(
-                .requestInvalidCaller, "`CallerArn` `\(s)` is not a principal",
-                help: "use a user, role, assumed-role session or root ARN with a 12-digit account, or a service such as ec2.amazonaws.com",
-                at: member.value.span, path: key)
-            }
-          }
-        case "ContextEntries":
-          request.context = contextEntries(member)
-        case "ResourceHandlingOption":
-          if let s = string(member), !SimulateRequest.resourceHandlingOptions.contains(s) {
-            error(
-              .requestInvalidValue, "unknown `ResourceHandlingOption` `\(s)`",
-              help: "AWS accepts " + SimulateRequest.resourceHandlingOptions.joined(separator: ", "), at: member.value.span, path: key)
-          }
-        case "MaxItems":
-          if case .number(let n) = member.value.kind, let v = Int(n), (1...1000).contains(v) { request.maxItems = v } else {
-            error(.requestInvalidValue, "`MaxItems` must be a whole number from 1 to 1000", at: member.value.span, path: key)
-          }
-        case "Marker":
-          if let s = string(member) {
-            if let v = Int(s), v >= 0 { request.marker = v } else {
-              error(.requestInvalidValue, "`Marker` `\(s)` is not a marker this tool returned", at: member.value.span, path: key)
-            }
-          }
-        default:
-          let suggestion = SimulateRequest.knownKeys.first { $0.lowercased() == key.lowercased() }
-          error(
-            .requestUnknownKey, "unknown key `\(key)`",
-            help: suggestion.map { "keys are case-sensitive: write `\($0)`" }
-              ?? "keys are those of aws iam simulate-custom-policy: " + SimulateRequest.knownKeys.prefix(8).joined(separator: ", ") + ", ...",
-            at: member.keySpan, path: key)
-        }
+        apply(member, to: &request, sawPolicies: &sawPolicies, sawActions: &sawActions)
       }
       if !sawPolicies {
         error(
@@ -161,6 +88,85 @@ public struct SimulateRequest: Sendable {
         error(.requestMissingKey, "the request has no `ActionNames`", help: #"add "ActionNames": ["s3:GetObject"]"#, at: root.span)
       }
       return request
+    }
+
+    /// Reads one top-level member into the request.
+    mutating func apply(_ member: JSONMember, to request: inout SimulateRequest, sawPolicies: inout Bool, sawActions: inout Bool) {
+      let key = member.key
+      switch key {
+      case "PolicyInputList":
+        sawPolicies = true
+        request.identityPolicies = policies(member, kind: .identity)
+      case "PermissionsBoundaryPolicyInputList":
+        request.permissionsBoundaries = policies(member, kind: .permissionsBoundary)
+      case "SessionPolicyInputList":
+        request.sessionPolicies = policies(member, kind: .session)
+      case "ResourcePolicy":
+        request.resourcePolicy = policy(member.value, id: "ResourcePolicy", kind: .resource)
+      case "ServiceControlPolicyInputList":
+        request.serviceControlLevels = levels(member, kind: .serviceControl)
+      case "ResourceControlPolicyInputList":
+        request.resourceControlLevels = levels(member, kind: .resourceControl)
+      case "ActionNames":
+        sawActions = true
+        if let list = strings(member) {
+          for (name, span) in list where name != "*" && !name.contains(":") {
+            error(
+              .requestInvalidValue, "`\(name)` is not an action name",
+              help: "write service:Action, such as s3:GetObject", at: span, path: key)
+          }
+          request.actionNames = list.map(\.0)
+          if list.isEmpty {
+            error(.requestInvalidValue, "`ActionNames` is empty", help: "name at least one action to simulate", at: member.value.span, path: key)
+          }
+        }
+      case "ResourceArns":
+        if let list = strings(member) {
+          request.resourceArns = list.isEmpty ? ["*"] : list.map(\.0)
+        }
+      case "ResourceOwner":
+        if let s = string(member) {
+          if let account = SimulateRequest.account(of: s) { request.resourceOwner = account } else {
+            error(
+              .requestInvalidValue, "`ResourceOwner` must be an account ARN such as arn:aws:iam::111122223333:root",
+              at: member.value.span, path: key)
+          }
+        }
+      case "CallerArn":
+        if let s = string(member) {
+          if let principal = Principal(s) { request.caller = principal } else {
+            error(
+              .requestInvalidCaller, "`CallerArn` `\(s)` is not a principal",
+              help: "use a user, role, assumed-role session or root ARN with a 12-digit account, or a service such as ec2.amazonaws.com",
+              at: member.value.span, path: key)
+          }
+        }
+      case "ContextEntries":
+        request.context = contextEntries(member)
+      case "ResourceHandlingOption":
+        if let s = string(member), !SimulateRequest.resourceHandlingOptions.contains(s) {
+          error(
+            .requestInvalidValue, "unknown `ResourceHandlingOption` `\(s)`",
+            help: "AWS accepts " + SimulateRequest.resourceHandlingOptions.joined(separator: ", "), at: member.value.span, path: key)
+        }
+      case "MaxItems":
+        if case .number(let n) = member.value.kind, let v = Int(n), (1...1000).contains(v) { request.maxItems = v } else {
+          error(.requestInvalidValue, "`MaxItems` must be a whole number from 1 to 1000", at: member.value.span, path: key)
+        }
+      case "Marker":
+        if let s = string(member) {
+          if let v = Int(s), v >= 0 { request.marker = v } else {
+            error(.requestInvalidValue, "`Marker` `\(s)` is not a marker this tool returned", at: member.value.span, path: key)
+          }
+        }
+      default:
+        let suggestion = SimulateRequest.knownKeys.first { $0.lowercased() == key.lowercased() }
+        error(
+          .requestUnknownKey, "unknown key `\(key)`",
+          help: suggestion.map { "keys are case-sensitive: write `\($0)`" }
+            ?? "keys are those of aws iam simulate-custom-policy: " + SimulateRequest.knownKeys.prefix(8).joined(separator: ", ") + ", ...",
+          at: member.keySpan, path: key)
+      }
     }
 
     /// `arn:aws:iam::111122223333:root` or `111122223333` → the account ID.
@@ -235,11 +241,14 @@ public struct SimulateRequest: Sendable {
         return file.bytes.withUnsafeBufferPointer { all in
           let raw = UnsafeBufferPointer(rebasing: all[value.span.start..<value.span.end])
           let hash = PolicyCache.hash(raw)
-          if let hit = cache.lookup(raw, hash: hash, kind: kind, id: id) { return hit }
+          if let hit = cache.lookup(raw, hash: hash, kind: kind, id: id) {
+            diagnostics.append(contentsOf: hit.warnings)
+            return hit.policy
+          }
           let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
           diagnostics.append(contentsOf: parsed.diagnostics)
-          if parsed.diagnostics.isEmpty, let policy = parsed.value {
-            cache.store(raw, hash: hash, kind: kind, policy: policy)
+          if !parsed.hasErrors, let policy = parsed.value {
+            cache.store(raw, hash: hash, kind: kind, policy: policy, warnings: parsed.diagnostics)
           }
           return parsed.hasErrors ? nil : parsed.value
         }

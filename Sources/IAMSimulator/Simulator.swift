@@ -94,6 +94,82 @@ public enum SimulateResponse {
     ])
   }
 
+  /// Writes `json(results, request:)` compactly without building the `JSONOutput` tree
+  /// first: `simulate --batch` writes one of these per line, and the tree (an array
+  /// and several strings per member) cost more than the evaluation. The bytes are
+  /// the same as `json(...).write(into:pretty: false, indent: 0)`.
+  public static func writeCompact(_ results: [SimulationResult], request: SimulateRequest, into out: inout [UInt8]) {
+    let start = min(request.marker ?? 0, results.count)
+    let end = request.maxItems.map { min(results.count, start + $0) } ?? results.count
+    out.append(contentsOf: #"{"EvaluationResults":"#.utf8)
+    if start == end { out.append(contentsOf: "[]".utf8) } else {
+      out.append(UInt8(ascii: "["))
+      for i in start..<end {
+        if i > start { out.append(UInt8(ascii: ",")) }
+        writeCompact(results[i], into: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(contentsOf: (end < results.count ? #","IsTruncated":true"# : #","IsTruncated":false"#).utf8)
+    if end < results.count {
+      out.append(contentsOf: #","Marker":"#.utf8)
+      JSONOutput.writeString(String(end), into: &out)
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
+  static func writeCompact(_ result: SimulationResult, into out: inout [UInt8]) {
+    let e = result.evaluation
+    out.append(contentsOf: #"{"EvalActionName":"#.utf8)
+    JSONOutput.writeString(result.action, into: &out)
+    out.append(contentsOf: #","EvalResourceName":"#.utf8)
+    JSONOutput.writeString(result.resource, into: &out)
+    out.append(contentsOf: #","EvalDecision":"#.utf8)
+    JSONOutput.writeString(e.decision.rawValue, into: &out)
+    out.append(contentsOf: #","MatchedStatements":"#.utf8)
+    if e.matchedStatements.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+      out.append(UInt8(ascii: "["))
+      for (i, ref) in e.matchedStatements.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        let from = ref.source.location(at: ref.span.start)
+        let to = ref.source.location(at: ref.span.end)
+        out.append(contentsOf: #"{"SourcePolicyId":"#.utf8)
+        JSONOutput.writeString(ref.policyID, into: &out)
+        out.append(contentsOf: #","SourcePolicyType":"#.utf8)
+        JSONOutput.writeString(ref.kind.awsSourcePolicyType, into: &out)
+        out.append(contentsOf: #","StartPosition":{"Line":"#.utf8)
+        out.append(contentsOf: String(from.line).utf8)
+        out.append(contentsOf: #","Column":"#.utf8)
+        out.append(contentsOf: String(from.column).utf8)
+        out.append(contentsOf: #"},"EndPosition":{"Line":"#.utf8)
+        out.append(contentsOf: String(to.line).utf8)
+        out.append(contentsOf: #","Column":"#.utf8)
+        out.append(contentsOf: String(to.column).utf8)
+        out.append(contentsOf: "}}".utf8)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(contentsOf: #","MissingContextValues":"#.utf8)
+    if e.missingContextKeys.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+      out.append(UInt8(ascii: "["))
+      for (i, key) in e.missingContextKeys.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        JSONOutput.writeString(key, into: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(contentsOf: #","EvalDecisionDetails":{}"#.utf8)
+    if let b = e.allowedByPermissionsBoundary {
+      out.append(contentsOf: #","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#.utf8)
+      out.append(contentsOf: (b ? "true}" : "false}").utf8)
+    }
+    if let o = e.allowedByOrganizations {
+      out.append(contentsOf: #","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#.utf8)
+      out.append(contentsOf: (o ? "true}" : "false}").utf8)
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
   /// `{"Errors": [...]}` for bad input.
   public static func errors(_ diagnostics: [Diagnostic]) -> JSONOutput {
     .object([("Errors", .array(diagnostics.filter(\.isError).map(DiagnosticRenderer.jsonObject)))])

@@ -19,6 +19,10 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
 
   /// Parses `arn:...`; nil when the text does not have six colon-separated parts.
   public init?(_ text: String) {
+    if let fast = ARN(ascii: text) {
+      self = fast
+      return
+    }
     let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
     guard parts.count == 6, parts[0] == "arn" else { return nil }
     partition = String(parts[1])
@@ -26,6 +30,29 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
     region = String(parts[3])
     account = String(parts[4])
     resource = String(parts[5])
+  }
+
+  /// The same split over UTF-8 bytes, for ASCII text (where every byte is a character);
+  /// nil for anything else, which the general path then decides.
+  init?(ascii text: String) {
+    let utf8 = text.utf8
+    guard utf8.count >= 9, utf8.starts(with: "arn:".utf8) else { return nil }
+    var colons: [String.Index] = []
+    colons.reserveCapacity(5)
+    var i = utf8.startIndex
+    while i != utf8.endIndex {
+      let b = utf8[i]
+      if b >= 0x80 || b == 0x0D { return nil }
+      if b == UInt8(ascii: ":") && colons.count < 5 { colons.append(i) }
+      i = utf8.index(after: i)
+    }
+    guard colons.count == 5 else { return nil }
+    func part(_ k: Int) -> String { String(text[utf8.index(after: colons[k])..<colons[k + 1]]) }
+    partition = part(0)
+    service = part(1)
+    region = part(2)
+    account = part(3)
+    resource = String(text[utf8.index(after: colons[4])...])
   }
 
   public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }

@@ -90,6 +90,16 @@ public indirect enum JSONOutput: Sendable, Equatable {
 
   public static func writeString(_ s: String, into out: inout [UInt8]) {
     out.append(0x22)
+    // Most strings (names, ARNs) need no escaping: copy their bytes in one go.
+    let plain: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
+      guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+      out.append(contentsOf: bytes)
+      return true
+    }
+    if plain == true {
+      out.append(0x22)
+      return
+    }
     for b in s.utf8 {
       switch b {
       case 0x22: out.append(contentsOf: [0x5C, 0x22])

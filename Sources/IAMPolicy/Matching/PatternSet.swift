@@ -12,12 +12,18 @@ public struct PatternSet: Sendable {
   /// Hashes of the literal service prefixes (`s3` in `s3:Get*`); nil when some
   /// pattern's service part has a wildcard (`*`, `s*:Get`), so any service may match.
   public let serviceHashes: [UInt64]?
+  /// Per pattern: the length of a pattern without wildcards (such as `s3:getobject`),
+  /// or -1. Most action patterns are literal, and a value of another length cannot
+  /// match them, which rules most of them out without running the matcher.
+  let literalLengths: [Int]
 
   public init(_ patterns: [WildcardPattern]) {
     var tokens: [UInt16] = []
     var bounds = [0]
     var services: [UInt64]? = []
+    var literalLengths: [Int] = []
     for p in patterns {
+      literalLengths.append(p.hasWildcards ? -1 : p.tokens.count)
       tokens.append(contentsOf: p.tokens)
       bounds.append(tokens.count)
       if services != nil, let colon = p.tokens.firstIndex(of: UInt16(UInt8(ascii: ":"))) {
@@ -35,6 +41,7 @@ public struct PatternSet: Sendable {
     self.tokens = tokens
     self.bounds = bounds
     self.serviceHashes = services
+    self.literalLengths = literalLengths
   }
 
   public var count: Int { bounds.count - 1 }
@@ -62,6 +69,8 @@ public struct PatternSet: Sendable {
     return tokens.withUnsafeBufferPointer { all in
       bounds.withUnsafeBufferPointer { b in
         for i in 0..<(b.count - 1) {
+          let literal = literalLengths[i]
+          if literal >= 0 && literal != value.count { continue }
           let slice = UnsafeBufferPointer(rebasing: all[b[i]..<b[i + 1]])
           if WildcardPattern.glob(slice, value) { return i }
         }

@@ -158,14 +158,31 @@ public struct IPNetwork: Sendable, Hashable {
     return masked.bytes == bytes
   }
 
+  /// Four dot-separated decimal parts of one to three digits, each at most 255.
+  ///
+  /// Read over UTF-8 bytes: conditions compare `aws:SourceIp` on every request, and
+  /// a non-ASCII byte is never a digit, so this is the same test as per character.
   static func parseIPv4(_ text: Substring) -> [UInt8]? {
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 4 else { return nil }
     var out: [UInt8] = []
-    for p in parts {
-      guard !p.isEmpty, p.count <= 3, p.allSatisfy(\.isASCIIDigit), let v = Int(p), v <= 255 else { return nil }
-      out.append(UInt8(v))
+    out.reserveCapacity(4)
+    var value = 0
+    var digits = 0
+    for b in text.utf8 {
+      if b == UInt8(ascii: ".") {
+        guard digits > 0, out.count < 3 else { return nil }
+        out.append(UInt8(value))
+        value = 0
+        digits = 0
+      } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+        digits += 1
+        value = value * 10 + Int(b - UInt8(ascii: "0"))
+        guard digits <= 3, value <= 255 else { return nil }
+      } else {
+        return nil
+      }
     }
+    guard digits > 0, out.count == 3 else { return nil }
+    out.append(UInt8(value))
     return out
   }
 

@@ -129,8 +129,10 @@ enum BatchLines {
       var start = 0
       var lineNumber = 1
       while start < bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        var end = bytes.count
+        if let base = bytes.baseAddress, let newline = memchr(base + start, 0x0A, bytes.count - start) {
+          end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+        }
         var last = end
         if last > start && bytes[last - 1] == 0x0D { last -= 1 }
         var blank = true
@@ -160,10 +162,11 @@ enum BatchRunner {
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
     let chunks = max(1, min(cores * 4, lines.count / 64))
     let results = ResultSlots(count: lines.count)
+    // One cache for all workers: each distinct policy text is parsed about once.
+    let cache = PolicyCache()
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       let lower = lines.count * chunk / chunks
       let upper = lines.count * (chunk + 1) / chunks
-      let cache = PolicyCache()
       for i in lower..<upper {
         results.set(i, answer(lines[i], simulator: simulator, cache: cache))
       }
@@ -180,7 +183,7 @@ enum BatchRunner {
     case .answered(let request, let results, let warnings):
       var out: [UInt8] = []
       out.reserveCapacity(512)
-      SimulateResponse.json(results, request: request).write(into: &out, pretty: false, indent: 0)
+      SimulateResponse.writeCompact(results, request: request, into: &out)
       return Output(json: out, diagnostics: warnings)
     }
   }

@@ -1,0 +1,107 @@
+/// A cursor over a JSON document for readers that know its shape and want to
+/// skip work the generic reader must do.
+///
+/// `simulate --batch` documents are mostly policies given as JSON strings,
+/// repeated from line to line. `JSONParser` decodes every string before anyone
+/// can look at it; this cursor lets a reader find a string's raw (still
+/// escaped) extent first, ask a cache about those bytes, and decode only on a
+/// miss. Everything else goes through the same code as `JSONParser`, so the
+/// limits and checks are the same. Any failure is just `nil`: callers fall
+/// back to `JSONParser` for the located diagnostic.
+public struct JSONScanner {
+  var state: JSONParser.State
+
+  /// Runs `body` with a cursor at the start of the document; the cursor is only
+  /// valid inside `body`. Nil when the document is larger than the limits allow.
+  public static func scan<R>(
+    _ file: SourceFile, limits: JSONParser.Limits = .default, _ body: (inout JSONScanner) -> R?
+  ) -> R? {
+    guard file.bytes.count <= limits.maxBytes else { return nil }
+    return file.bytes.withUnsafeBufferPointer { buffer in
+      var scanner = JSONScanner(state: JSONParser.State(bytes: buffer, limits: limits))
+      return body(&scanner)
+    }
+  }
+
+  /// The UTF-8 offset of the cursor.
+  public var offset: Int {
+    get { state.index }
+    set { state.index = max(0, min(newValue, state.bytes.count)) }
+  }
+
+  public var isAtEnd: Bool { state.index >= state.bytes.count }
+
+  /// Whether any object had a repeated key so far (the generic reader reports those).
+  public var sawDuplicateKey: Bool { !state.duplicates.isEmpty }
+
+  public mutating func skipWhitespace() { state.skipWhitespace() }
+
+  /// The next byte after whitespace, without consuming it.
+  public mutating func peek() -> UInt8? {
+    state.skipWhitespace()
+    return state.index < state.bytes.count ? state.bytes[state.index] : nil
+  }
+
+  /// Consumes `byte` (after whitespace) when it is next.
+  public mutating func consume(_ byte: UInt8) -> Bool {
+    guard peek() == byte else { return false }
+    state.index += 1
+    return true
+  }
+
+  /// A whole value, as `JSONParser` reads it; `depth` is the nesting of its container.
+  public mutating func value(depth: Int) -> JSONValue? {
+    state.skipWhitespace()
+    return try? state.parseValue(depth: depth)
+  }
+
+  /// A decoded (and validated) string.
+  public mutating func string() -> String? {
+    guard peek() == UInt8(ascii: "\"") else { return nil }
+    return try? state.parseString()
+  }
+
+  /// The span of a string, quotes included, without decoding or validating it.
+  ///
+  /// Finds the closing quote by skipping each backslash's next byte, which is
+  /// where it is for every valid string; callers that need the text (or its
+  /// validity) decode it with `string()` from the same offset.
+  public mutating func rawString() -> SourceSpan? {
+    guard peek() == UInt8(ascii: "\"") else { return nil }
+    let bytes = state.bytes
+    let start = state.index
+    var i = start + 1
+    let n = bytes.count
+    guard let base = bytes.baseAddress else { return nil }
+    let raw = UnsafeRawPointer(base)
+    while true {
+      // Eight bytes at a time up to the first `"` or `\`.
+      while i + 8 <= n {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
+        if special == 0 {
+          i += 8
+          continue
+        }
+        // The lowest flagged byte is exact (only bytes above a match can be false alarms).
+        i += special.trailingZeroBitCount >> 3
+        break
+      }
+      guard i < n else { return nil }
+      let b = bytes[i]
+      if b == 0x22 {
+        state.index = i + 1
+        return SourceSpan(start: start, end: i + 1)
+      }
+      i += b == 0x5C ? 2 : 1
+    }
+  }
+
+  /// The high bit of each byte of `word` that equals `byte`, plus possibly some above
+  /// the lowest match (the classic SWAR zero-byte test); zero when none does.
+  @inline(__always)
+  static func byteMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+  }
+}
