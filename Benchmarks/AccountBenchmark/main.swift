@@ -15,7 +15,13 @@ func seconds(_ start: DispatchTime) -> Double {
 
 func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
 
-let arguments = CommandLine.arguments.dropFirst()
+var arguments = Array(CommandLine.arguments.dropFirst())
+// `--edges FILE` writes the graph's edge list (one line per edge) to compare implementations.
+var edgesPath: String?
+if let i = arguments.firstIndex(of: "--edges"), i + 1 < arguments.count {
+  edgesPath = arguments[i + 1]
+  arguments.removeSubrange(i...(i + 1))
+}
 guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
   print("usage: AccountBenchmark PATH [ACTION RESOURCE]  (a get-account-authorization-details JSON file)")
   exit(2)
@@ -46,6 +52,17 @@ let graph = AssumeRoleGraph(index: index)
 let graphTime = seconds(graphStart)
 let total = seconds(start)
 let query = AccessQuery(index: index, graph: graph)
+if let edgesPath {
+  let lines = graph.edges.map { e in
+    let statements = e.evaluation.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+    return [
+      index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-", e.evaluation.decision.rawValue,
+      "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
+      statements.joined(separator: ","),
+    ].joined(separator: "\t")
+  }
+  FileManager.default.createFile(atPath: edgesPath, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+}
 
 let users = index.nodes.filter { $0.kind == .user }.count
 let roles = index.nodes.filter { $0.kind == .role }.count

@@ -1,0 +1,104 @@
+import Foundation
+@testable import IAMAccount
+import IAMEvaluator
+import IAMPolicy
+import IAMTestSupport
+import Testing
+
+/// The assume-role graph of generated authorization-details dumps: the same edges, with
+/// the same deciding statements, as the snapshot taken before the graph was optimised,
+/// and as evaluating every principal against every role on the full policies.
+@Suite struct AssumeRoleGraphTests {
+  static let generator = Fixtures.sharedFolder.appendingPathComponent("bench/gen_account.py")
+  static var canGenerate: Bool { FileManager.default.fileExists(atPath: generator.path) }
+
+  /// `gen_account.py --scale SCALE --seed 1`, loaded as the benchmark loads it.
+  static func generated(_ scale: String) throws -> WorldIndex {
+    try generated(scale, ["--scale", scale])
+  }
+
+  static func generated(_ name: String, _ sizes: [String]) throws -> WorldIndex {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("iam-tutor-gaad-\(name)-\(getpid()).json")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", generator.path] + sizes + ["--seed", "1", "-o", out.path]
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "gen_account.py failed")
+    let file = SourceFile(name: "gaad-\(name).json", bytes: [UInt8](try Data(contentsOf: out)))
+    var cache = DocumentCache()
+    let parsed = AuthorizationDetails.load(file, catalog: AccountFixtures.catalog?.managedPolicies, cache: &cache)
+    let world = try #require(parsed.value)
+    return WorldIndex(world: world, catalog: AccountFixtures.catalog?.managedPolicies)
+  }
+
+  /// One line per edge: caller, role, instance profile, decision, reason, deciding statements.
+  static func lines(_ index: WorldIndex, _ graph: AssumeRoleGraph) -> [String] {
+    graph.edges.map { e in
+      let statements = e.evaluation.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+      return [
+        index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-", e.evaluation.decision.rawValue,
+        "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
+        statements.joined(separator: ","),
+      ].joined(separator: "\t")
+    }
+  }
+
+  static func snapshot(_ scale: String) throws -> [String] {
+    let url = Fixtures.packageRoot().appendingPathComponent("Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
+    return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+  }
+
+  @Test(.enabled(if: canGenerate), arguments: ["small", "medium"])
+  func edgesMatchSnapshot(_ scale: String) throws {
+    let index = try Self.generated(scale)
+    let graph = AssumeRoleGraph(index: index)
+    let expected = try Self.snapshot(scale)
+    let actual = Self.lines(index, graph)
+    #expect(actual.count == expected.count)
+    #expect(actual == expected)
+    if actual != expected {
+      for (a, b) in zip(actual, expected) where a != b {
+        Issue.record("first difference:\n  got      \(a)\n  expected \(b)")
+        break
+      }
+    }
+  }
+
+  /// Every principal against every role, on the unfiltered policies: the prefilters and
+  /// the shared evaluations must not add or lose an edge.
+  @Test(.enabled(if: canGenerate), arguments: [["--scale", "small"], ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"]])
+  func edgesMatchEvaluatingEveryPair(_ sizes: [String]) throws {
+    let index = try Self.generated(sizes.joined(), sizes)
+    let graph = AssumeRoleGraph(index: index)
+    let evaluator = Evaluator(options: .init(recordsTrace: false))
+    var expected: [String] = []
+    for (r, role) in index.nodes.enumerated() where role.kind == .role && index.trust[r] != nil {
+      for (p, node) in index.nodes.enumerated() where p != r {
+        let request = index.request(node, action: "sts:AssumeRole", resource: role.arn)
+        let policies = index.applicable(node, action: "sts:AssumeRole", resource: role.arn) { index.policies[$0] }
+        guard evaluator.evaluate(request, against: policies).decision == .allowed else { continue }
+        if node.arn == "ec2.amazonaws.com" {
+          for profile in role.instanceProfiles { expected.append("\(node.arn) \(role.arn) \(profile)") }
+        } else {
+          expected.append("\(node.arn) \(role.arn) -")
+        }
+      }
+    }
+    let actual = graph.edges.map { "\(index.nodes[$0.from].arn) \(index.nodes[$0.to].arn) \($0.instanceProfile ?? "-")" }
+    #expect(actual.sorted() == expected.sorted())
+  }
+}
+
+/// Writes the snapshots: `IAM_TUTOR_WRITE_GRAPH_SNAPSHOTS=1 swift test --filter writeSnapshots`.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["IAM_TUTOR_WRITE_GRAPH_SNAPSHOTS"] != nil))
+func writeSnapshots() throws {
+  for scale in ["small", "medium"] {
+    let index = try AssumeRoleGraphTests.generated(scale)
+    let text = AssumeRoleGraphTests.lines(index, AssumeRoleGraph(index: index)).joined(separator: "\n") + "\n"
+    let url = Fixtures.packageRoot().appendingPathComponent("Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+  }
+}
