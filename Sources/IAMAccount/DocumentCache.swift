@@ -10,6 +10,16 @@ public struct DocumentCache: Sendable {
   struct Key: Hashable {
     var kind: PolicyKind
     var bytes: [UInt8]
+
+    /// The bytes in one call: hashing a `[UInt8]` element by element costs 10% of
+    /// loading a 12 MB dump.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(kind)
+      hasher.combine(bytes.count)
+      bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: Key, b: Key) -> Bool { a.kind == b.kind && a.bytes == b.bytes }
   }
 
   struct Entry {
