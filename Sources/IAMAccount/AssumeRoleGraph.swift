@@ -1,3 +1,4 @@
+import Dispatch
 import IAMEvaluator
 import IAMPolicy
 
@@ -43,22 +44,60 @@ public struct AssumeRoleGraph: Sendable {
     outgoing = Array(repeating: [], count: index.nodes.count)
     incoming = Array(repeating: [], count: index.nodes.count)
     let world = Callers(index: index)
-    for r in index.nodes.indices where index.nodes[r].kind == .role {
+    let roles = index.nodes.indices.filter { index.nodes[$0].kind == .role && index.trust[$0] != nil }
+    // Roles are independent: spread them over the cores, interleaved so that every chunk
+    // gets a share of the expensive ones, and put each role's edges back in role order.
+    let chunks = max(1, min(16, roles.count / 32))
+    let slots = Slots<(edges: [[AssumeRoleEdge]], evaluations: Int)>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       var work = RoleWork(world: world)
-      for edge in work.edges(into: r) { edges.append(edge) }
-      evaluations += work.evaluations
+      var found: [[AssumeRoleEdge]] = []
+      for i in stride(from: chunk, to: roles.count, by: chunks) { found.append(work.edges(into: roles[i])) }
+      slots.set(chunk, (found, work.evaluations))
     }
+    let results = slots.values()
+    for i in roles.indices {
+      guard let result = results[i % chunks] else { continue }
+      edges += result.edges[i / chunks]
+    }
+    evaluations = results.reduce(0) { $0 + ($1?.evaluations ?? 0) }
     for (i, e) in edges.enumerated() {
       outgoing[e.from].append(i)
       incoming[e.to].append(i)
     }
-    let nodes = index.nodes
+    // Sort by ARN through each node's rank among the sorted ARNs (equal ARNs, equal rank).
+    let order = index.nodes.indices.sorted { index.nodes[$0].arn < index.nodes[$1].arn }
+    var rank = [Int](repeating: 0, count: index.nodes.count)
+    for (position, n) in order.enumerated() where position > 0 {
+      let previous = order[position - 1]
+      rank[n] = index.nodes[previous].arn == index.nodes[n].arn ? rank[previous] : position
+    }
     let edgeList = edges
     for i in outgoing.indices {
-      outgoing[i].sort { nodes[edgeList[$0].to].arn < nodes[edgeList[$1].to].arn }
-      incoming[i].sort { nodes[edgeList[$0].from].arn < nodes[edgeList[$1].from].arn }
+      outgoing[i].sort { rank[edgeList[$0].to] < rank[edgeList[$1].to] }
+      incoming[i].sort { rank[edgeList[$0].from] < rank[edgeList[$1].from] }
     }
   }
+}
+
+/// Fixed slots, each written once by one of several threads, read after they finish.
+final class Slots<Value>: @unchecked Sendable {
+  private let storage: UnsafeMutableBufferPointer<Value?>
+
+  init(count: Int) {
+    storage = .allocate(capacity: count)
+    storage.initialize(repeating: nil)
+  }
+
+  deinit {
+    storage.deinitialize()
+    storage.deallocate()
+  }
+
+  // INVARIANT: each index is set by one thread only, and read only after all have finished.
+  func set(_ index: Int, _ value: Value) { storage[index] = value }
+
+  func values() -> [Value?] { Array(storage) }
 }
 
 extension AssumeRoleGraph {
@@ -71,6 +110,9 @@ extension AssumeRoleGraph {
     var identity: [Int]
     /// Whether some identity statement allows `sts:AssumeRole` on some resource.
     var canDelegate: Bool
+    /// Whether every identity statement covers any role (`"Resource": "*"`): then all
+    /// of `identity` is relevant to every role, and `canDelegate` says whether it allows.
+    var coversEveryRole: Bool
     /// Whether the boundary's statements read no per-principal key.
     var boundaryIndependent: Bool
     /// Groups that differ only in their identity policies have the same base: when
@@ -106,7 +148,8 @@ extension AssumeRoleGraph {
         return p
       }
       self.sts = sts
-      resourceTests = sts.map { $0.statements.map(ResourceTest.init) }
+      let resourceTests = sts.map { $0.statements.map(ResourceTest.init) }
+      self.resourceTests = resourceTests
       let independent = sts.map(PrincipalIndependence.holds)
       self.independent = independent
       boundary = index.nodes.map { $0.boundary.map { sts[$0] } }
@@ -154,6 +197,7 @@ extension AssumeRoleGraph {
           CallerGroup(
             account: account, kind: node.kind, identity: identity,
             canDelegate: identity.contains { sts[$0].statements.contains { $0.effect == .allow } },
+            coversEveryRole: identity.allSatisfy { i in resourceTests[i].allSatisfy(\.coversEverything) },
             boundaryIndependent: node.boundary.allSatisfy { independent[$0] },
             base: base, members: [i]))
       }
@@ -169,6 +213,9 @@ extension AssumeRoleGraph {
     let evaluator = Evaluator(options: .init(recordsTrace: false))
     let tracer = Evaluator(options: .init(recordsTrace: true))
     var evaluations = 0
+    /// Node → the context of its requests, with the keys `Request` derives from the
+    /// principal (`aws:PrincipalArn`...), which do not depend on the resource.
+    var contexts: [RequestContext?]
     /// Policy → the role for which `touchAny`/`touchAllow` were computed.
     var touchRole: [Int]
     var touchAny: [Bool]
@@ -176,9 +223,18 @@ extension AssumeRoleGraph {
 
     init(world: Callers) {
       self.world = world
+      contexts = Array(repeating: nil, count: world.index.nodes.count)
       touchRole = Array(repeating: -1, count: world.sts.count)
       touchAny = Array(repeating: false, count: world.sts.count)
       touchAllow = Array(repeating: false, count: world.sts.count)
+    }
+
+    mutating func context(_ p: Int) -> RequestContext {
+      if let c = contexts[p] { return c }
+      let node = world.index.nodes[p]
+      let c = Request(principal: node.principal, action: AssumeRoleGraph.action, resource: node.arn, context: node.context).context
+      contexts[p] = c
+      return c
     }
 
     mutating func edges(into r: Int) -> [AssumeRoleEdge] {
@@ -209,14 +265,19 @@ extension AssumeRoleGraph {
         }
       }
       var out: [AssumeRoleEdge] = []
+      var request = Request(principal: .unspecified, action: AssumeRoleGraph.action, resource: role.arn)
       func evaluate(_ p: Int, identity: [Policy]? = nil) -> Evaluation {
-        let node = index.nodes[p]
         let policies = ApplicablePolicies(
           identity: identity ?? index.nodes[p].identity.map { world.sts[$0] }.filter { !$0.statements.isEmpty },
           resource: [trustPolicy], permissionsBoundary: world.boundary[p], serviceControlLevels: world.serviceControl[p],
           resourceControlLevels: role.account.flatMap { world.resourceControl[$0] }, resourceOwner: role.account)
         evaluations += 1
-        return evaluator.evaluate(index.request(node, action: AssumeRoleGraph.action, resource: role.arn), against: policies)
+        // The same request as `index.request(node, ...)`: the action and the role's ARN
+        // are the template's, and the principal and its context (with the keys Request
+        // derives from the principal) are the caller's.
+        request.principal = index.nodes[p].principal
+        request.context = context(p)
+        return evaluator.evaluate(request, against: policies)
       }
       func connect(_ p: Int, _ e: Evaluation, profile: String? = nil) {
         guard e.decision == .allowed, p != r else { return }
@@ -281,6 +342,10 @@ extension AssumeRoleGraph {
           guard let first = group.members.first(where: { !named.contains($0) }), trustGrants(group, first) else { continue }
           var relevant: [Int] = []
           var allows = false
+          if group.coversEveryRole {
+            relevant = group.identity
+            allows = group.canDelegate
+          } else {
           for i in group.identity {
             if touchRole[i] != r {
               touchRole[i] = r
@@ -297,6 +362,7 @@ extension AssumeRoleGraph {
               relevant.append(i)
               if touchAllow[i] { allows = true }
             }
+          }
           }
           let sameAccountWildcard = anyone && group.account == role.account
           if !sameAccountWildcard && !allows { continue }
@@ -327,10 +393,21 @@ extension AssumeRoleGraph {
 struct ResourceTest {
   var allow: Bool
   var clause: ResourceClause?
+  /// No `Resource` (trust policies) or a `Resource` with `"*"`: covers any ARN.
+  var coversEverything: Bool
 
   init(_ statement: Statement) {
     allow = statement.effect == .allow
     clause = statement.resource
+    switch statement.resource {
+    case nil: coversEverything = true
+    case .resource(let patterns):
+      coversEverything = patterns.contains {
+        if case .any = $0.matcher { return true }
+        return false
+      }
+    case .notResource: coversEverything = false
+    }
   }
 
   func covers(_ arn: UnsafeBufferPointer<UInt8>) -> Bool {

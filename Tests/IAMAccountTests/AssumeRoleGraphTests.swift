@@ -67,28 +67,57 @@ import Testing
     }
   }
 
+  /// A generated world and a request context for the every-pair check.
+  struct PairCase: Sendable, CustomTestStringConvertible {
+    var sizes: [String]
+    var context: [String: String]
+    var testDescription: String { (sizes + context.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
+  }
+
+  static let pairCases: [PairCase] = [
+    PairCase(sizes: ["--scale", "small"], context: [:]),
+    PairCase(sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"], context: [:]),
+    // With MFA the roles that trust the account with MFA open to every delegating caller.
+    PairCase(sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"],
+             context: ["aws:MultiFactorAuthPresent": "true"]),
+  ]
+
   /// Every principal against every role, on the unfiltered policies: the prefilters and
-  /// the shared evaluations must not add or lose an edge.
-  @Test(.enabled(if: canGenerate), arguments: [["--scale", "small"], ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"]])
-  func edgesMatchEvaluatingEveryPair(_ sizes: [String]) throws {
-    let index = try Self.generated(sizes.joined(), sizes)
+  /// the shared evaluations must not add or lose an edge, nor change its decision,
+  /// reason or deciding statements (in order).
+  @Test(.enabled(if: canGenerate), arguments: pairCases)
+  func edgesMatchEvaluatingEveryPair(_ c: PairCase) throws {
+    var index = try Self.generated(c.sizes.joined(), c.sizes)
+    if !c.context.isEmpty {
+      var context = RequestContext()
+      for (key, value) in c.context { context[key] = ContextValue(value, type: .boolean) }
+      index = WorldIndex(world: index.world, catalog: AccountFixtures.catalog?.managedPolicies, context: context)
+    }
     let graph = AssumeRoleGraph(index: index)
     let evaluator = Evaluator(options: .init(recordsTrace: false))
+    func line(_ from: Int, _ to: Int, _ profile: String?, _ e: Evaluation) -> String {
+      let statements = e.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+      return "\(index.nodes[from].arn) \(index.nodes[to].arn) \(profile ?? "-") \(e.reason) \(statements)"
+    }
     var expected: [String] = []
     for (r, role) in index.nodes.enumerated() where role.kind == .role && index.trust[r] != nil {
       for (p, node) in index.nodes.enumerated() where p != r {
         let request = index.request(node, action: "sts:AssumeRole", resource: role.arn)
         let policies = index.applicable(node, action: "sts:AssumeRole", resource: role.arn) { index.policies[$0] }
-        guard evaluator.evaluate(request, against: policies).decision == .allowed else { continue }
+        let e = evaluator.evaluate(request, against: policies)
+        guard e.decision == .allowed else { continue }
         if node.arn == "ec2.amazonaws.com" {
-          for profile in role.instanceProfiles { expected.append("\(node.arn) \(role.arn) \(profile)") }
+          for profile in role.instanceProfiles { expected.append(line(p, r, profile, e)) }
         } else {
-          expected.append("\(node.arn) \(role.arn) -")
+          expected.append(line(p, r, nil, e))
         }
       }
     }
-    let actual = graph.edges.map { "\(index.nodes[$0.from].arn) \(index.nodes[$0.to].arn) \($0.instanceProfile ?? "-")" }
+    let actual = graph.edges.map { line($0.from, $0.to, $0.instanceProfile, $0.evaluation) }
+    #expect(!actual.isEmpty)
     #expect(actual.sorted() == expected.sorted())
+    // Edges come role by role, callers in node order within a role's account callers.
+    #expect(graph.edges.map(\.to) == graph.edges.map(\.to).sorted())
   }
 }
 
