@@ -116,7 +116,7 @@ let roles = index.nodes.filter { $0.kind == .role }.count
 print("file: \(path) (\(data.count) bytes)")
 if !context.keys.isEmpty { print("context: " + context.keys.map { "\($0)=\(context[$0]?.values.joined(separator: ",") ?? "")" }.joined(separator: " ")) }
 print("principals: \(users) users, \(roles) roles, \(index.nodes.count - users - roles) services; \(graph.edges.count) assume-role edges")
-print("documents: \(built.cache.lookupCount) read, \(built.cache.parseCount) distinct parsed; \(built.parsed.diagnostics.count) diagnostics")
+print("documents: \(built.cache.lookupCount) read, \(built.cache.parseCount) distinct parsed (\(built.cache.parsedAheadCount) ahead, on every core); \(built.parsed.diagnostics.count) diagnostics")
 print("diagnostics by code: " + codes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 print("graph: \(graph.evaluations) sts:AssumeRole evaluations")
 print("")

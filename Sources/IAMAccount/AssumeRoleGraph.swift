@@ -118,6 +118,9 @@ extension AssumeRoleGraph {
     /// Groups that differ only in their identity policies have the same base: when
     /// the same policies are relevant to a role, they share an evaluation.
     var base: Int
+    /// Groups of the same account and kind have the same probe: the trust policy alone
+    /// answers the same for all their members.
+    var probe: Int
     /// Node indices, ascending.
     var members: [Int]
   }
@@ -134,6 +137,7 @@ extension AssumeRoleGraph {
     let serviceControl: [[[Policy]]?]
     let resourceControl: [String: [[Policy]]]
     let groups: [CallerGroup]
+    let probeCount: Int
     /// Account → its caller groups, in order of first member.
     let groupsByAccount: [String: [Int]]
     /// `account \0 name` → the role node of that name.
@@ -173,6 +177,7 @@ extension AssumeRoleGraph {
       var groupsByAccount: [String: [Int]] = [:]
       var byKey: [Key: Int] = [:]
       var bases: [Key: Int] = [:]
+      var probes: [Key: Int] = [:]
       var roleByName: [String: Int] = [:]
       for (i, node) in index.nodes.enumerated() where node.kind != .service {
         guard let account = node.account else { continue }
@@ -192,6 +197,11 @@ extension AssumeRoleGraph {
         baseKey.identity = []
         let base = bases[baseKey] ?? bases.count
         bases[baseKey] = base
+        var probeKey = baseKey
+        probeKey.serviceLinked = false
+        probeKey.boundary = []
+        let probe = probes[probeKey] ?? probes.count
+        probes[probeKey] = probe
         groupsByAccount[account, default: []].append(groups.count)
         groups.append(
           CallerGroup(
@@ -199,9 +209,10 @@ extension AssumeRoleGraph {
             canDelegate: identity.contains { sts[$0].statements.contains { $0.effect == .allow } },
             coversEveryRole: identity.allSatisfy { i in resourceTests[i].allSatisfy(\.coversEverything) },
             boundaryIndependent: node.boundary.allSatisfy { independent[$0] },
-            base: base, members: [i]))
+            base: base, probe: probe, members: [i]))
       }
       self.groups = groups
+      probeCount = probes.count
       self.groupsByAccount = groupsByAccount
       self.roleByName = roleByName
     }
@@ -309,21 +320,16 @@ extension AssumeRoleGraph {
       // logic": a role trust policy must always allow the caller or its account), and when
       // the trust policy reads nothing per principal, its answer is the same for every
       // caller of the account and kind that it does not name.
-      struct ProbeKey: Hashable {
-        var account: String
-        var kind: WorldIndex.Kind
-      }
-      var trusts: [ProbeKey: Bool] = [:]
+      var trusts = [Bool?](repeating: nil, count: world.probeCount)
       func trustGrants(_ group: CallerGroup, _ p: Int) -> Bool {
         guard uniform else { return true }
-        let key = ProbeKey(account: group.account, kind: group.kind)
-        if let known = trusts[key] { return known }
+        if let known = trusts[group.probe] { return known }
         let evaluation = tracer.evaluate(
           index.request(index.nodes[p], action: AssumeRoleGraph.action, resource: role.arn),
           against: ApplicablePolicies(resource: [trustPolicy], resourceOwner: role.account))
         let layer = evaluation.trace?.layers.first { $0.layer == .resource }
         let grants = layer.map { $0.hasAllow && !$0.hasDeny } ?? true
-        trusts[key] = grants
+        trusts[group.probe] = grants
         return grants
       }
       var found: [(Int, Evaluation)] = []
