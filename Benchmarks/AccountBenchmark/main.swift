@@ -25,7 +25,8 @@ func ms(_ s: Double) -> String { String(format: "%7.1f ms", s * 1000) }
 func figure(_ times: [Double]) -> String {
   let sorted = times.sorted()
   guard let first = sorted.first, let last = sorted.last else { return "-" }
-  return "\(ms(sorted[sorted.count / 2]))   (\(ms(first).trimmingCharacters(in: .whitespaces)) … \(ms(last).trimmingCharacters(in: .whitespaces)))"
+  return
+    "\(ms(sorted[sorted.count / 2]))   (\(ms(first).trimmingCharacters(in: .whitespaces)) … \(ms(last).trimmingCharacters(in: .whitespaces)))"
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -45,14 +46,18 @@ while let entry = option("--context") {
   guard parts.count == 2 else { continue }
   var value = parts[1]
   var type = ContextType.string
-  if let colon = value.lastIndex(of: ":"), let t = ContextType(rawValue: String(value[value.index(after: colon)...])) {
+  if let colon = value.lastIndex(of: ":"),
+    let t = ContextType(rawValue: String(value[value.index(after: colon)...]))
+  {
     type = t
     value = String(value[..<colon])
   }
   context[parts[0]] = ContextValue(value, type: type)
 }
 guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
-  print("usage: AccountBenchmark PATH [ACTION RESOURCE] [--runs N] [--edges FILE]  (a get-account-authorization-details JSON file)")
+  print(
+    "usage: AccountBenchmark PATH [ACTION RESOURCE] [--runs N] [--edges FILE]  (a get-account-authorization-details JSON file)"
+  )
   exit(2)
 }
 let action = arguments.dropFirst().first ?? "s3:GetObject"
@@ -99,14 +104,18 @@ let query = AccessQuery(index: index, graph: graph)
 
 if let edgesPath {
   let lines = graph.edges.map { e in
-    let statements = e.evaluation.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+    let statements = e.evaluation.matchedStatements.map {
+      "\($0.policyID)#\($0.layer)#\($0.statementIndex)"
+    }
     return [
-      index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-", e.evaluation.decision.rawValue,
+      index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-",
+      e.evaluation.decision.rawValue,
       "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
       statements.joined(separator: ","),
     ].joined(separator: "\t")
   }
-  _ = FileManager.default.createFile(atPath: edgesPath, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+  _ = FileManager.default.createFile(
+    atPath: edgesPath, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
 }
 
 var codes: [String: Int] = [:]
@@ -114,10 +123,21 @@ for d in built.parsed.diagnostics { codes[d.code.rawValue, default: 0] += 1 }
 let users = index.nodes.filter { $0.kind == .user }.count
 let roles = index.nodes.filter { $0.kind == .role }.count
 print("file: \(path) (\(data.count) bytes)")
-if !context.keys.isEmpty { print("context: " + context.keys.map { "\($0)=\(context[$0]?.values.joined(separator: ",") ?? "")" }.joined(separator: " ")) }
-print("principals: \(users) users, \(roles) roles, \(index.nodes.count - users - roles) services; \(graph.edges.count) assume-role edges")
-print("documents: \(built.cache.lookupCount) read, \(built.cache.parseCount) distinct parsed (\(built.cache.parsedAheadCount) ahead, on every core); \(built.parsed.diagnostics.count) diagnostics")
-print("diagnostics by code: " + codes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+if !context.keys.isEmpty {
+  print(
+    "context: "
+      + context.keys.map { "\($0)=\(context[$0]?.values.joined(separator: ",") ?? "")" }.joined(
+        separator: " "))
+}
+print(
+  "principals: \(users) users, \(roles) roles, \(index.nodes.count - users - roles) services; \(graph.edges.count) assume-role edges"
+)
+print(
+  "documents: \(built.cache.lookupCount) read, \(built.cache.parseCount) distinct parsed (\(built.cache.parsedAheadCount) ahead, on every core); \(built.parsed.diagnostics.count) diagnostics"
+)
+print(
+  "diagnostics by code: "
+    + codes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 print("graph: \(graph.evaluations) sts:AssumeRole evaluations")
 print("")
 print("catalog load (not counted): \(ms(catalogTime))")
@@ -150,16 +170,24 @@ print("who-can (5 runs)            \(figure(whoTimes))      target < 1 s")
     times.append(seconds(s))
   }
   if let answer {
-    print("can \(index.nodes[start].name) \(action) \(resource): allowed=\(answer.allowed) path=\(answer.path.map { index.nodes[$0].name })")
+    print(
+      "can \(index.nodes[start].name) \(action) \(resource): allowed=\(answer.allowed) path=\(answer.path.map { index.nodes[$0].name })"
+    )
   }
-  print("can, \(label) (20 runs)".padding(toLength: 28, withPad: " ", startingAt: 0) + "\(figure(times))      target < 10 ms")
+  print(
+    "can, \(label) (20 runs)".padding(toLength: 28, withPad: " ", startingAt: 0)
+      + "\(figure(times))      target < 10 ms")
 }
 if let longest = grantees.max(by: { $0.path.count < $1.path.count }), longest.path.count > 1 {
   timeCan(longest.node, action, resource, label: "\(longest.path.count - 1)-hop")
 } else {
-  print("can: no principal reaches \(action) on \(resource) through roles; give another ACTION RESOURCE")
+  print(
+    "can: no principal reaches \(action) on \(resource) through roles; give another ACTION RESOURCE"
+  )
 }
 // And a principal that is not allowed, directly or through roles (the search runs to its end).
-if let denied = index.nodes.indices.first(where: { n in index.nodes[n].kind == .user && !grantees.contains { $0.node == n } }) {
+if let denied = index.nodes.indices.first(where: { n in
+  index.nodes[n].kind == .user && !grantees.contains { $0.node == n }
+}) {
   timeCan(denied, action, resource, label: "not allowed")
 }

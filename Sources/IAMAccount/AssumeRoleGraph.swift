@@ -44,7 +44,9 @@ public struct AssumeRoleGraph: Sendable {
     outgoing = Array(repeating: [], count: index.nodes.count)
     incoming = Array(repeating: [], count: index.nodes.count)
     let world = Callers(index: index)
-    let roles = index.nodes.indices.filter { index.nodes[$0].kind == .role && index.trust[$0] != nil }
+    let roles = index.nodes.indices.filter {
+      index.nodes[$0].kind == .role && index.trust[$0] != nil
+    }
     // Roles are independent: spread them over the cores, interleaved so that every chunk
     // gets a share of the expensive ones, and put each role's edges back in role order.
     let chunks = max(1, min(16, roles.count / 32))
@@ -52,7 +54,9 @@ public struct AssumeRoleGraph: Sendable {
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
       var work = RoleWork(world: world)
       var found: [[AssumeRoleEdge]] = []
-      for i in stride(from: chunk, to: roles.count, by: chunks) { found.append(work.edges(into: roles[i])) }
+      for i in stride(from: chunk, to: roles.count, by: chunks) {
+        found.append(work.edges(into: roles[i]))
+      }
       slots.set(chunk, (found, work.evaluations))
     }
     let results = slots.values()
@@ -158,7 +162,9 @@ extension AssumeRoleGraph {
       self.independent = independent
       boundary = index.nodes.map { $0.boundary.map { sts[$0] } }
       serviceControl = index.nodes.map { node in
-        node.account.flatMap { index.serviceControlLevels[$0] }.map { $0.map { $0.map { sts[$0] } } }
+        node.account.flatMap { index.serviceControlLevels[$0] }.map {
+          $0.map { $0.map { sts[$0] } }
+        }
       }
       var resourceControl: [String: [[Policy]]] = [:]
       for (account, levels) in index.resourceControlLevels {
@@ -186,7 +192,8 @@ extension AssumeRoleGraph {
         }
         let identity = node.identity.filter { !sts[$0].statements.isEmpty }
         let key = Key(
-          account: account, kind: node.kind, serviceLinked: node.principal.isServiceLinkedRole, identity: identity,
+          account: account, kind: node.kind, serviceLinked: node.principal.isServiceLinkedRole,
+          identity: identity,
           boundary: node.boundary)
         if let g = byKey[key] {
           groups[g].members.append(i)
@@ -207,7 +214,9 @@ extension AssumeRoleGraph {
           CallerGroup(
             account: account, kind: node.kind, identity: identity,
             canDelegate: identity.contains { sts[$0].statements.contains { $0.effect == .allow } },
-            coversEveryRole: identity.allSatisfy { i in resourceTests[i].allSatisfy(\.coversEverything) },
+            coversEveryRole: identity.allSatisfy { i in
+              resourceTests[i].allSatisfy(\.coversEverything)
+            },
             boundaryIndependent: node.boundary.allSatisfy { independent[$0] },
             base: base, probe: probe, members: [i]))
       }
@@ -243,7 +252,10 @@ extension AssumeRoleGraph {
     mutating func context(_ p: Int) -> RequestContext {
       if let c = contexts[p] { return c }
       let node = world.index.nodes[p]
-      let c = Request(principal: node.principal, action: AssumeRoleGraph.action, resource: node.arn, context: node.context).context
+      let c = Request(
+        principal: node.principal, action: AssumeRoleGraph.action, resource: node.arn,
+        context: node.context
+      ).context
       contexts[p] = c
       return c
     }
@@ -276,12 +288,16 @@ extension AssumeRoleGraph {
         }
       }
       var out: [AssumeRoleEdge] = []
-      var request = Request(principal: .unspecified, action: AssumeRoleGraph.action, resource: role.arn)
+      var request = Request(
+        principal: .unspecified, action: AssumeRoleGraph.action, resource: role.arn)
       func evaluate(_ p: Int, identity: [Policy]? = nil) -> Evaluation {
         let policies = ApplicablePolicies(
-          identity: identity ?? index.nodes[p].identity.map { world.sts[$0] }.filter { !$0.statements.isEmpty },
-          resource: [trustPolicy], permissionsBoundary: world.boundary[p], serviceControlLevels: world.serviceControl[p],
-          resourceControlLevels: role.account.flatMap { world.resourceControl[$0] }, resourceOwner: role.account)
+          identity: identity
+            ?? index.nodes[p].identity.map { world.sts[$0] }.filter { !$0.statements.isEmpty },
+          resource: [trustPolicy], permissionsBoundary: world.boundary[p],
+          serviceControlLevels: world.serviceControl[p],
+          resourceControlLevels: role.account.flatMap { world.resourceControl[$0] },
+          resourceOwner: role.account)
         evaluations += 1
         // The same request as `index.request(node, ...)`: the action and the role's ARN
         // are the template's, and the principal and its context (with the keys Request
@@ -310,10 +326,13 @@ extension AssumeRoleGraph {
       var candidates: [Int] = []
       if anyone {
         for (account, groups) in world.groupsByAccount {
-          candidates += account == role.account ? groups : groups.filter { world.groups[$0].canDelegate }
+          candidates +=
+            account == role.account ? groups : groups.filter { world.groups[$0].canDelegate }
         }
       } else {
-        for a in Set(accounts) { candidates += (world.groupsByAccount[a] ?? []).filter { world.groups[$0].canDelegate } }
+        for a in Set(accounts) {
+          candidates += (world.groupsByAccount[a] ?? []).filter { world.groups[$0].canDelegate }
+        }
       }
       // Whether the trust policy alone grants callers of an account and kind: an edge
       // needs the trust policy's Allow (IAM User Guide, "Cross-account policy evaluation
@@ -345,36 +364,39 @@ extension AssumeRoleGraph {
       roleARN.withUTF8 { bytes in
         for g in candidates {
           let group = world.groups[g]
-          guard let first = group.members.first(where: { !named.contains($0) }), trustGrants(group, first) else { continue }
+          guard let first = group.members.first(where: { !named.contains($0) }),
+            trustGrants(group, first)
+          else { continue }
           var relevant: [Int] = []
           var allows = false
           if group.coversEveryRole {
             relevant = group.identity
             allows = group.canDelegate
           } else {
-          for i in group.identity {
-            if touchRole[i] != r {
-              touchRole[i] = r
-              var any = false
-              var allow = false
-              for test in world.resourceTests[i] where test.covers(bytes) {
-                any = true
-                if test.allow { allow = true }
+            for i in group.identity {
+              if touchRole[i] != r {
+                touchRole[i] = r
+                var any = false
+                var allow = false
+                for test in world.resourceTests[i] where test.covers(bytes) {
+                  any = true
+                  if test.allow { allow = true }
+                }
+                touchAny[i] = any
+                touchAllow[i] = allow
               }
-              touchAny[i] = any
-              touchAllow[i] = allow
+              if touchAny[i] {
+                relevant.append(i)
+                if touchAllow[i] { allows = true }
+              }
             }
-            if touchAny[i] {
-              relevant.append(i)
-              if touchAllow[i] { allows = true }
-            }
-          }
           }
           let sameAccountWildcard = anyone && group.account == role.account
           if !sameAccountWildcard && !allows { continue }
           let identity = relevant.map { world.sts[$0] }
           let members = group.members.filter { !named.contains($0) }
-          if uniform && group.boundaryIndependent && relevant.allSatisfy({ world.independent[$0] }) {
+          if uniform && group.boundaryIndependent && relevant.allSatisfy({ world.independent[$0] })
+          {
             // The decision cannot differ between members, nor between groups of the same
             // base to which the same policies are relevant: evaluate once.
             let key = SharedKey(base: group.base, identity: relevant)
@@ -420,8 +442,10 @@ struct ResourceTest {
     guard let clause else { return true }
     let lookup: (String) -> String? = { _ in nil }
     switch clause {
-    case .resource(let patterns): return patterns.contains { $0.hasVariables || $0.matches(arn, lookup: lookup) }
-    case .notResource(let patterns): return !patterns.contains { !$0.hasVariables && $0.matches(arn, lookup: lookup) }
+    case .resource(let patterns):
+      return patterns.contains { $0.hasVariables || $0.matches(arn, lookup: lookup) }
+    case .notResource(let patterns):
+      return !patterns.contains { !$0.hasVariables && $0.matches(arn, lookup: lookup) }
     }
   }
 }
@@ -431,7 +455,8 @@ struct ResourceTest {
 enum PrincipalIndependence {
   /// Keys whose values differ between principals with the same policies.
   static func isPerPrincipal(_ lowercasedKey: String) -> Bool {
-    lowercasedKey == "aws:principalarn" || lowercasedKey == "aws:username" || lowercasedKey == "aws:userid"
+    lowercasedKey == "aws:principalarn" || lowercasedKey == "aws:username"
+      || lowercasedKey == "aws:userid"
       || lowercasedKey.hasPrefix("aws:principaltag/") || lowercasedKey == "aws:sourceidentity"
       || lowercasedKey.hasPrefix("iam:resourcetag/") || lowercasedKey.hasPrefix("aws:resourcetag/")
   }

@@ -155,8 +155,11 @@ public struct DocumentCache: Sendable {
       var done: [Pending] = []
       for i in stride(from: chunk, to: work.count, by: chunks) {
         let job = work[i]
-        let result = DocumentCache.parse(job.key, at: job.lower, job.upper, in: file, lines: lines, id: job.id)
-        done.append(Pending(offset: job.lower, id: job.id, entry: result.entry, diagnostics: result.diagnostics))
+        let result = DocumentCache.parse(
+          job.key, at: job.lower, job.upper, in: file, lines: lines, id: job.id)
+        done.append(
+          Pending(
+            offset: job.lower, id: job.id, entry: result.entry, diagnostics: result.diagnostics))
       }
       slots.set(chunk, done)
     }
@@ -175,7 +178,13 @@ public struct DocumentCache: Sendable {
     for b in bytes {
       if inString {
         out.append(b)
-        if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+        if escaped {
+          escaped = false
+        } else if b == UInt8(ascii: "\\") {
+          escaped = true
+        } else if b == UInt8(ascii: "\"") {
+          inString = false
+        }
         continue
       }
       switch b {
@@ -192,7 +201,8 @@ public struct DocumentCache: Sendable {
   /// A policy given as text (a JSON string in a dump, a block in a world file, a
   /// catalog document); `origin` names it in positions.
   mutating func policy(
-    text: String, origin: SourceFile, as kind: PolicyKind, id: String, diagnostics: inout [Diagnostic]
+    text: String, origin: SourceFile, as kind: PolicyKind, id: String,
+    diagnostics: inout [Diagnostic]
   ) -> PolicyDocument? {
     lookupCount += 1
     let key = Key(kind: kind, bytes: Array(text.utf8))
@@ -225,7 +235,9 @@ enum PercentDecoding {
     var i = 0
     while i < bytes.count {
       let b = bytes[i]
-      if b == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hex(bytes[i + 1]), let lo = hex(bytes[i + 2]) {
+      if b == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = hex(bytes[i + 1]),
+        let lo = hex(bytes[i + 2])
+      {
         out.append(hi << 4 | lo)
         i += 3
       } else if b == UInt8(ascii: "+") {
@@ -305,6 +317,8 @@ public struct LineTable: Sendable {
   public func range(of span: SourceSpan, in source: String) -> SourceRange {
     let s = position(of: span.start)
     let e = position(of: span.end)
-    return SourceRange(source: source, start: SourceLocation(line: s.line, column: s.column), end: SourceLocation(line: e.line, column: e.column))
+    return SourceRange(
+      source: source, start: SourceLocation(line: s.line, column: s.column),
+      end: SourceLocation(line: e.line, column: e.column))
   }
 }

@@ -1,9 +1,10 @@
 import Foundation
-@testable import IAMAccount
 import IAMEvaluator
 import IAMPolicy
 import IAMTestSupport
 import Testing
+
+@testable import IAMAccount
 
 /// The assume-role graph of generated authorization-details dumps: the same edges, with
 /// the same deciding statements, as the snapshot taken before the graph was optimised,
@@ -18,7 +19,8 @@ import Testing
   }
 
   static func generated(_ name: String, _ sizes: [String]) throws -> WorldIndex {
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("iam-tutor-gaad-\(name)-\(getpid()).json")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "iam-tutor-gaad-\(name)-\(getpid()).json")
     defer { try? FileManager.default.removeItem(at: out) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -29,7 +31,8 @@ import Testing
     try #require(process.terminationStatus == 0, "gen_account.py failed")
     let file = SourceFile(name: "gaad-\(name).json", bytes: [UInt8](try Data(contentsOf: out)))
     var cache = DocumentCache()
-    let parsed = AuthorizationDetails.load(file, catalog: AccountFixtures.catalog?.managedPolicies, cache: &cache)
+    let parsed = AuthorizationDetails.load(
+      file, catalog: AccountFixtures.catalog?.managedPolicies, cache: &cache)
     let world = try #require(parsed.value)
     return WorldIndex(world: world, catalog: AccountFixtures.catalog?.managedPolicies)
   }
@@ -37,9 +40,12 @@ import Testing
   /// One line per edge: caller, role, instance profile, decision, reason, deciding statements.
   static func lines(_ index: WorldIndex, _ graph: AssumeRoleGraph) -> [String] {
     graph.edges.map { e in
-      let statements = e.evaluation.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+      let statements = e.evaluation.matchedStatements.map {
+        "\($0.policyID)#\($0.layer)#\($0.statementIndex)"
+      }
       return [
-        index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-", e.evaluation.decision.rawValue,
+        index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-",
+        e.evaluation.decision.rawValue,
         "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
         statements.joined(separator: ","),
       ].joined(separator: "\t")
@@ -47,7 +53,8 @@ import Testing
   }
 
   static func snapshot(_ scale: String) throws -> [String] {
-    let url = Fixtures.packageRoot().appendingPathComponent("Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
+    let url = Fixtures.packageRoot().appendingPathComponent(
+      "Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
     return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
   }
 
@@ -71,15 +78,20 @@ import Testing
   struct PairCase: Sendable, CustomTestStringConvertible {
     var sizes: [String]
     var context: [String: String]
-    var testDescription: String { (sizes + context.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
+    var testDescription: String {
+      (sizes + context.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+    }
   }
 
   static let pairCases: [PairCase] = [
     PairCase(sizes: ["--scale", "small"], context: [:]),
-    PairCase(sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"], context: [:]),
+    PairCase(
+      sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"],
+      context: [:]),
     // With MFA the roles that trust the account with MFA open to every delegating caller.
-    PairCase(sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"],
-             context: ["aws:MultiFactorAuthPresent": "true"]),
+    PairCase(
+      sizes: ["--users", "150", "--roles", "120", "--groups", "15", "--policies", "40"],
+      context: ["aws:MultiFactorAuthPresent": "true"]),
   ]
 
   /// Every principal against every role, on the unfiltered policies: the prefilters and
@@ -91,19 +103,23 @@ import Testing
     if !c.context.isEmpty {
       var context = RequestContext()
       for (key, value) in c.context { context[key] = ContextValue(value, type: .boolean) }
-      index = WorldIndex(world: index.world, catalog: AccountFixtures.catalog?.managedPolicies, context: context)
+      index = WorldIndex(
+        world: index.world, catalog: AccountFixtures.catalog?.managedPolicies, context: context)
     }
     let graph = AssumeRoleGraph(index: index)
     let evaluator = Evaluator(options: .init(recordsTrace: false))
     func line(_ from: Int, _ to: Int, _ profile: String?, _ e: Evaluation) -> String {
       let statements = e.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
-      return "\(index.nodes[from].arn) \(index.nodes[to].arn) \(profile ?? "-") \(e.reason) \(statements)"
+      return
+        "\(index.nodes[from].arn) \(index.nodes[to].arn) \(profile ?? "-") \(e.reason) \(statements)"
     }
     var expected: [String] = []
     for (r, role) in index.nodes.enumerated() where role.kind == .role && index.trust[r] != nil {
       for (p, node) in index.nodes.enumerated() where p != r {
         let request = index.request(node, action: "sts:AssumeRole", resource: role.arn)
-        let policies = index.applicable(node, action: "sts:AssumeRole", resource: role.arn) { index.policies[$0] }
+        let policies = index.applicable(node, action: "sts:AssumeRole", resource: role.arn) {
+          index.policies[$0]
+        }
         let e = evaluator.evaluate(request, against: policies)
         guard e.decision == .allowed else { continue }
         if node.arn == "ec2.amazonaws.com" {
@@ -126,8 +142,11 @@ import Testing
 func writeSnapshots() throws {
   for scale in ["small", "medium"] {
     let index = try AssumeRoleGraphTests.generated(scale)
-    let text = AssumeRoleGraphTests.lines(index, AssumeRoleGraph(index: index)).joined(separator: "\n") + "\n"
-    let url = Fixtures.packageRoot().appendingPathComponent("Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
+    let text =
+      AssumeRoleGraphTests.lines(index, AssumeRoleGraph(index: index)).joined(separator: "\n")
+      + "\n"
+    let url = Fixtures.packageRoot().appendingPathComponent(
+      "Tests/IAMAccountTests/Fixtures/graph/gaad-\(scale)-seed1.edges")
     try text.write(to: url, atomically: true, encoding: .utf8)
   }
 }

@@ -1,6 +1,7 @@
-@testable import IAMAccount
 import IAMPolicy
 import Testing
+
+@testable import IAMAccount
 
 /// Documents parsed ahead on several cores give exactly what parsing them where they are
 /// first met gives: the same policies, ids, positions and diagnostics.
@@ -37,8 +38,11 @@ import Testing
     prepare(&cache, ahead, file, lines)
     let looked = ahead.map { d in
       var diagnostics: [Diagnostic] = []
-      let doc = cache.policy(json: d.value, in: file, lines: lines, as: d.kind, id: d.id, diagnostics: &diagnostics)
-      return Looked(id: doc?.policy.id, statements: doc?.policy.statements.count ?? -1, text: doc?.text, diagnostics: diagnostics)
+      let doc = cache.policy(
+        json: d.value, in: file, lines: lines, as: d.kind, id: d.id, diagnostics: &diagnostics)
+      return Looked(
+        id: doc?.policy.id, statements: doc?.policy.statements.count ?? -1, text: doc?.text,
+        diagnostics: diagnostics)
     }
     return (looked, cache.parsedAheadCount)
   }
@@ -48,9 +52,12 @@ import Testing
     #expect(plain[0].id == nil)  // `Alow`: an error, so no policy, and its diagnostic
     #expect(plain[0].diagnostics.contains { $0.code == .statementInvalidEffect })
     #expect(plain[1].diagnostics.contains { $0.code == .policyDuplicateSid })
-    #expect(plain[2].id == "other" && plain[2].diagnostics.isEmpty)  // the same document: reported once
+    // The same document as `twice`: reported once.
+    #expect(plain[2].id == "other" && plain[2].diagnostics.isEmpty)
     #expect(plain[3].id == "r trust policy")
-    let ahead = try lookUp { cache, ahead, file, lines in cache.prefetch(ahead, in: file, lines: lines) }
+    let ahead = try lookUp { cache, ahead, file, lines in
+      cache.prefetch(ahead, in: file, lines: lines)
+    }
     #expect(ahead.usedAhead == 3)  // three distinct documents
     #expect(ahead.looked == plain)
   }
@@ -58,7 +65,10 @@ import Testing
   @Test func parsedAheadUnderAnotherIdIsParsedAgain() throws {
     let plain = try lookUp { _, _, _, _ in }.looked
     let renamed = try lookUp { cache, ahead, file, lines in
-      cache.prefetch(ahead.map { var d = $0; d.id += "-elsewhere"; return d }, in: file, lines: lines)
+      cache.prefetch(
+        ahead.map {
+          var d = $0; d.id += "-elsewhere"; return d
+        }, in: file, lines: lines)
     }
     #expect(renamed.usedAhead == 0)
     #expect(renamed.looked == plain)
