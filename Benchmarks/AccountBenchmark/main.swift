@@ -60,8 +60,10 @@ guard let path = arguments.first, let data = FileManager.default.contents(atPath
   )
   exit(2)
 }
-let action = arguments.dropFirst().first ?? "s3:GetObject"
-let resource = arguments.dropFirst(2).first ?? "arn:aws:s3:::data-lake-prod/reports/2024.csv"
+// The default question has callers that are allowed only through a chain of roles in
+// the large seed-1 world (codedeploy.amazonaws.com → growth-codedeploy-api → payments-deployer10).
+let action = arguments.dropFirst().first ?? "sqs:SendMessage"
+let resource = arguments.dropFirst(2).first ?? "arn:aws:sqs:us-east-1:111122223333:payments-queue"
 
 let catalogStart = DispatchTime.now()
 let catalog = try? IAMCatalog.bundled()
@@ -185,9 +187,11 @@ if let longest = grantees.max(by: { $0.path.count < $1.path.count }), longest.pa
     "can: no principal reaches \(action) on \(resource) through roles; give another ACTION RESOURCE"
   )
 }
-// And a principal that is not allowed, directly or through roles (the search runs to its end).
-if let denied = index.nodes.indices.first(where: { n in
-  index.nodes[n].kind == .user && !grantees.contains { $0.node == n }
+// And the caller with the most assume-role edges among those that are not allowed,
+// so that the search walks a large part of the graph before it gives up.
+let allowed = Set(grantees.map(\.node))
+if let denied = index.nodes.indices.filter({ !allowed.contains($0) }).max(by: {
+  graph.outgoing[$0].count < graph.outgoing[$1].count
 }) {
   timeCan(denied, action, resource, label: "not allowed")
 }
