@@ -89,6 +89,7 @@ public enum AuthorizationDetails {
           .worldWrongType("authorization details", expected: "a JSON object", found: root.typeName, at: range(root.span), path: nil))
         return World()
       }
+      cache.prefetch(Reader.documentsAhead(members), in: file, lines: lines)
       // Policies first, so that users and roles can be checked against them.
       for member in members where member.key == "Policies" {
         for (i, entry) in list(member).enumerated() { managedPolicy(entry, path: "Policies[\(i)]", cache: &cache) }
@@ -295,16 +296,55 @@ public enum AuthorizationDetails {
       }
     }
 
+    /// The version whose document a managed policy entry stands for: `DefaultVersionId`'s,
+    /// else the one marked `IsDefaultVersion`.
+    static func defaultVersion(of entry: JSONValue) -> JSONValue? {
+      let defaultVersion = entry.member("DefaultVersionId")?.value.stringValue
+      let versions = entry.member("PolicyVersionList")?.value.elements ?? []
+      return versions.first { v in defaultVersion != nil && v.member("VersionId")?.value.stringValue == defaultVersion }
+        ?? versions.first { v in if case .bool(true)? = v.member("IsDefaultVersion")?.value.kind { return true } else { return false } }
+    }
+
+    /// The object documents `read` will meet, with the ids it will give them, so that
+    /// they can be parsed ahead on every core (a miss only costs parsing it again).
+    static func documentsAhead(_ members: [JSONMember]) -> [DocumentCache.Ahead] {
+      var out: [DocumentCache.Ahead] = []
+      func add(_ value: JSONValue?, _ kind: PolicyKind, _ id: String?) {
+        guard let value, let id, case .object = value.kind else { return }
+        out.append(DocumentCache.Ahead(value: value, kind: kind, id: id))
+      }
+      func inline(_ entry: JSONValue, _ key: String) {
+        for item in entry.member(key)?.value.elements ?? [] {
+          add(item.member("PolicyDocument")?.value, .identity, item.member("PolicyName")?.value.stringValue)
+        }
+      }
+      for member in members where member.key == "Policies" {
+        for entry in member.value.elements ?? [] {
+          add(defaultVersion(of: entry)?.member("Document")?.value, .identity, entry.member("PolicyName")?.value.stringValue)
+        }
+      }
+      for member in members {
+        for entry in member.value.elements ?? [] {
+          switch member.key {
+          case "UserDetailList": inline(entry, "UserPolicyList")
+          case "GroupDetailList": inline(entry, "GroupPolicyList")
+          case "RoleDetailList":
+            add(entry.member("AssumeRolePolicyDocument")?.value, .trust, entry.member("RoleName")?.value.stringValue.map { "\($0) trust policy" })
+            inline(entry, "RolePolicyList")
+          default: continue
+          }
+        }
+      }
+      return out
+    }
+
     mutating func managedPolicy(_ entry: JSONValue, path: String, cache: inout DocumentCache) {
       guard let name = required("PolicyName", in: entry, what: "the managed policy", path: path),
         let arn = required("Arn", in: entry, what: "managed policy `\(name)`", path: path)
       else { return }
       let isAWS = arn.hasPrefix("arn:aws:iam::aws:policy/")
       let defaultVersion = optionalString("DefaultVersionId", in: entry)
-      let versions = entry.member("PolicyVersionList")?.value.elements ?? []
-      let chosen =
-        versions.first { v in defaultVersion != nil && v.member("VersionId")?.value.stringValue == defaultVersion }
-        ?? versions.first { v in if case .bool(true)? = v.member("IsDefaultVersion")?.value.kind { return true } else { return false } }
+      let chosen = Reader.defaultVersion(of: entry)
       var doc: PolicyDocument?
       if let value = chosen?.member("Document")?.value {
         doc = document(value, kind: .identity, id: name, path: path + ".PolicyVersionList", cache: &cache)

@@ -70,9 +70,13 @@ public struct WorldIndex: Sendable {
       return policies.count - 1
     }
     // Inline policies with the same name and text (templated accounts have many) are one policy.
-    var seen: [String: Int] = [:]
+    struct SeenKey: Hashable {
+      var id: String
+      var text: String
+    }
+    var seen: [SeenKey: Int] = [:]
     func add(_ doc: PolicyDocument) -> Int {
-      let key = doc.policy.id + "\u{0}" + doc.text
+      let key = SeenKey(id: doc.policy.id, text: doc.text)
       if let i = seen[key] { return i }
       let i = add(doc.policy)
       seen[key] = i
@@ -119,6 +123,12 @@ public struct WorldIndex: Sendable {
 
     var services: [String: Bool] = [:]
     for account in world.accounts {
+      // Role name → the instance profiles that hold it, in the account's order.
+      var profilesByRole: [String: [String]] = [:]
+      for profile in account.instanceProfiles {
+        var roles = Set<String>()
+        for role in profile.roles where roles.insert(role).inserted { profilesByRole[role, default: []].append(profile.name) }
+      }
       var groupPolicies: [String: [Int]] = [:]
       for g in account.groups {
         var ids = g.inlinePolicies.map { add($0.document) }
@@ -141,7 +151,7 @@ public struct WorldIndex: Sendable {
         var ids = r.inlinePolicies.map { add($0.document) }
         ids += r.attachedPolicies.compactMap { attachedIndex($0, owner: "role `\(r.name)`") }
         let principal = Principal.role(account: account.id, name: r.name, path: r.path, arn: r.arn)
-        let profiles = account.instanceProfiles.filter { $0.roles.contains(r.name) }.map(\.name)
+        let profiles = profilesByRole[r.name] ?? []
         byARN[r.arn] = nodes.count
         if let t = r.trustPolicy {
           trust[nodes.count] = add(t.policy)
