@@ -27,18 +27,25 @@ public struct Curriculum: Sendable {
   public static func build(
     lessonFiles: [SourceFile], exerciseFiles: [SourceFile], order: [String] = []
   ) -> Parsed<Curriculum> {
+    build(
+      lessons: lessonFiles.map(LessonReader.parse), exercises: exerciseFiles.map(ExerciseReader.parse), order: order)
+  }
+
+  /// Builds the curriculum from lessons and exercises already read (in any order, on any thread).
+  public static func build(
+    lessons parsedLessons: [Parsed<Lesson>], exercises parsedExercises: [Parsed<Exercise>], order: [String] = []
+  ) -> Parsed<Curriculum> {
     var diagnostics: [Diagnostic] = []
     var lessons: [Lesson] = []
-    for file in lessonFiles {
-      let parsed = LessonReader.parse(file)
+    for parsed in parsedLessons {
       diagnostics += parsed.diagnostics
       if let lesson = parsed.value { lessons.append(lesson) }
     }
     var exercises: [String: Exercise] = [:]
-    for file in exerciseFiles {
-      let parsed = ExerciseReader.parse(file)
+    for parsed in parsedExercises {
       diagnostics += parsed.diagnostics
       guard let exercise = parsed.value else { continue }
+      let file = exercise.source
       if let earlier = exercises[exercise.id] {
         diagnostics.append(
           Diagnostic(

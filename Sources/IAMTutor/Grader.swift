@@ -9,12 +9,20 @@ import IAMPolicy
 /// would; then the least-privilege sweep looks for anything else it allows.
 public struct Grader: Sendable {
   /// The AWS action catalog; without it the sweep is skipped.
-  public var catalog: ServiceCatalog?
+  public var catalog: ServiceCatalog? { catalogSource() }
+  /// Where the catalog comes from: the tutor loads it in the background while the
+  /// learner reads, so start-up does not wait for it.
+  let catalogSource: @Sendable () -> ServiceCatalog?
   let evaluator = Evaluator(options: .init(recordsTrace: false))
   let explainer = Evaluator(options: .init(recordsTrace: true))
 
   public init(catalog: ServiceCatalog?) {
-    self.catalog = catalog
+    catalogSource = { catalog }
+  }
+
+  /// A grader whose catalog is fetched when first needed.
+  public init(catalogProvider: @escaping @Sendable () -> ServiceCatalog?) {
+    catalogSource = catalogProvider
   }
 
   /// Grades a policy, can or predict answer.

@@ -30,15 +30,15 @@ struct Tutor: ParsableCommand {
     var canSave = message == nil || message?.contains("set aside") == true
     if let message { Terminal.error(message) }
 
-    let grader = Grader(catalog: TutorContent.catalog?.services)
+    TutorContent.preloadCatalog()
+    let grader = Grader(catalogProvider: { TutorContent.catalog?.services })
     var session = TutorSession(
       curriculum: curriculum, progress: progress, grader: grader, freePlay: CLIFreePlay(lessonsFolder: root + "/Lessons"))
-    let actions = TutorContent.catalog?.services.allActionNames ?? []
     let principals = Tutor.worldPrincipals(curriculum, root: root)
     let completionSession = CompletionState(session: session)
     var reader = makeLineReader(
       programName: "iam-tutor", historyFile: interactive ? store.historyPath : nil,
-      completer: { line in completionSession.complete(line, actions: actions, principals: principals) })
+      completer: { line in completionSession.complete(line, principals: principals) })
 
     if interactive {
       renderer.render([.text("iam-tutor: learn AWS IAM by doing. Type `help` for commands, `lessons` to begin, `quit` to leave.")])
@@ -150,7 +150,12 @@ final class CompletionState: @unchecked Sendable {
     self.session = session
   }
 
-  func complete(_ line: String, actions: [String], principals: [String]) -> [String] {
-    session.completions(for: line, actions: actions, principals: principals)
+  /// Action names for completion, fetched from the catalog on the first Tab that needs them.
+  lazy var actions: [String] = TutorContent.catalog?.services.allActionNames ?? []
+
+  func complete(_ line: String, principals: [String]) -> [String] {
+    let command = line.split(separator: " ").first.map { $0.lowercased() } ?? ""
+    let needsActions = command == "can" || command == "who-can"
+    return session.completions(for: line, actions: needsActions ? actions : [], principals: principals)
   }
 }

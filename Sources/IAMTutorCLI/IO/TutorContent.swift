@@ -60,7 +60,10 @@ enum TutorContent {
     if let course = try? String(contentsOfFile: root + "/Lessons/course.txt", encoding: .utf8) {
       order = course.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
     }
-    var result = Curriculum.build(lessonFiles: lessons, exerciseFiles: exercises, order: order)
+    // Parse on every core: start-up to the first prompt is what a learner waits for.
+    let parsedLessons = parallelMap(lessons, LessonReader.parse)
+    let parsedExercises = parallelMap(exercises, ExerciseReader.parse)
+    var result = Curriculum.build(lessons: parsedLessons, exercises: parsedExercises, order: order)
     result.diagnostics.insert(contentsOf: diagnostics, at: 0)
     return result
   }
@@ -71,4 +74,31 @@ enum TutorContent {
 
   /// The AWS catalog, loaded once; nil (with the sweep skipped) if the bundle is missing.
   static let catalog: IAMCatalog? = try? IAMCatalog.bundled()
+
+  /// Starts loading the catalog on another thread, so it is ready by the first grade.
+  static func preloadCatalog() {
+    Thread.detachNewThread { _ = TutorContent.catalog }
+  }
+
+  static func parallelMap<T, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] where T: Sendable {
+    let slots = Slots<U>(count: items.count)
+    DispatchQueue.concurrentPerform(iterations: items.count) { i in slots.set(i, transform(items[i])) }
+    return slots.values()
+  }
+
+  /// Results written by index from several threads.
+  final class Slots<U>: @unchecked Sendable {
+    private var storage: [U?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: U) {
+      lock.lock()
+      storage[i] = value
+      lock.unlock()
+    }
+
+    func values() -> [U] { storage.compactMap { $0 } }
+  }
 }
