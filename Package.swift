@@ -67,6 +67,9 @@ let package = Package(
       name: "LessonMarkdownTests", dependencies: ["LessonMarkdown"], exclude: ["Fixtures"], swiftSettings: swift6),
     .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"], swiftSettings: swift6),
     .executableTarget(
+      name: "TutorBenchmark", dependencies: ["IAMTutor", "IAMCatalog", "IAMPolicy"], path: "Benchmarks/TutorBenchmark",
+      swiftSettings: swift6),
+    .executableTarget(
       name: "AccountBenchmark", dependencies: ["IAMAccount", "IAMEvaluator", "IAMPolicy"],
       path: "Benchmarks/AccountBenchmark", swiftSettings: swift6),
     .testTarget(
