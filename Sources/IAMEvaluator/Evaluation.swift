@@ -79,8 +79,11 @@ public struct Evaluation: Sendable {
   public var allowedByOrganizations: Bool?
   /// Whether the request crossed accounts.
   public var isCrossAccount: Bool
+
   /// Every layer and statement with why it applied or not; nil when not recorded.
   public var trace: Trace?
+  /// The account that owns the resource, as the evaluation took it.
+  public var resourceOwner: String? = nil
 }
 
 /// What the evaluator saw, per layer and per statement.

@@ -85,7 +85,7 @@ public struct Evaluator: Sendable {
         decision: decision, reason: reason, matchedStatements: matched,
         missingContextKeys: scratch.missingKeys(), allowedByPermissionsBoundary: hasBoundary ? boundaryAllows : nil,
         allowedByOrganizations: organizationsAllow, isCrossAccount: isCrossAccount,
-        trace: options.recordsTrace ? Trace(layers: allLayers().compactMap(\.trace)) : nil)
+        trace: options.recordsTrace ? Trace(layers: allLayers().compactMap(\.trace)) : nil, resourceOwner: ownerAccount)
     }
 
     // 1. An explicit deny in any policy in play wins.

@@ -34,7 +34,7 @@ public enum TraceRenderer {
         return "ALLOWED: the resource-based policy trusts the account and an identity-based policy allows it."
       }
     case .allowedCrossAccount:
-      return "ALLOWED across accounts: \(who)'s own account allows \(what) through an identity-based policy, AND the resource's account \(accountNote(request)) allows it through its resource-based policy. Cross-account access needs both."
+      return "ALLOWED across accounts: the caller's account \(request.principal.account ?? "?") allows \(what) for \(who) (its identity side), AND the resource's account \(evaluation.resourceOwner ?? accountNote(request)) allows it through its resource-based policy. Cross-account access needs both."
     case .allowedTrustDelegatedToAccount:
       return "ALLOWED: the trust policy trusts \(who)'s account, which delegates the decision to IAM policies, and an identity-based policy of \(who) allows \(request.action) on the role. Both gates are open."
     case .noIdentityAllow:
@@ -48,7 +48,7 @@ public enum TraceRenderer {
     case .sessionPolicyMissingAllow:
       return "DENIED (implicit): a policy allows \(what), but the session policy does not. A session policy limits the session to what both it and the role's policies allow."
     case .crossAccountMissingResourceGrant:
-      return "DENIED (implicit): \(who) is in account \(request.principal.account ?? "?") and the resource belongs to account \(accountNote(request)). Across accounts the owner must also allow the request with a resource-based policy that names the caller or its account, and none does."
+      return "DENIED (implicit): \(who) is in account \(request.principal.account ?? "?") and the resource belongs to account \(evaluation.resourceOwner ?? accountNote(request)). Across accounts the owner must also allow the request with a resource-based policy that names the caller or its account, and none does."
     case .crossAccountMissingIdentityAllow:
       return "DENIED (implicit): the resource-based policy lets \(who) in, but across accounts \(who)'s own account must also allow \(what) through an identity-based policy, and none does."
     case .trustPolicyDoesNotTrustCaller:

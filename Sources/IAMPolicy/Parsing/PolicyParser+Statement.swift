@@ -28,10 +28,13 @@ extension PolicyParser.Context {
         case "Allow": effect = .allow
         case "Deny": effect = .deny
         case let other?:
-          let fix = other.lowercased() == "allow" ? "Allow" : other.lowercased() == "deny" ? "Deny" : nil
+          let lower = other.lowercased()
+          let fix = lower == "allow" ? "Allow" : lower == "deny" ? "Deny" : nil
+          let guess = lower.hasPrefix("al") || lower.hasPrefix("ao") ? "Allow" : lower.hasPrefix("de") || lower.hasPrefix("dn") ? "Deny" : nil
           report(
             .statementInvalidEffect, "`Effect` must be \"Allow\" or \"Deny\", found \"\(other)\"",
-            help: fix.map { "Effect is case-sensitive: write \"\($0)\"" } ?? "a statement either allows or denies",
+            help: fix.map { "Effect is case-sensitive: write \"\($0)\"" }
+              ?? guess.map { "did you mean \"\($0)\"? A statement either allows or denies" } ?? "a statement either allows or denies",
             at: member.value.span, path: memberPath)
         case nil:
           report(

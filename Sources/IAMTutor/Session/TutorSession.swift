@@ -179,15 +179,20 @@ public struct TutorSession: Sendable {
     """
 
   func lessonList() -> [TutorOutput] {
-    var rows = ["| | lesson | level | minutes | exercises |", "| --- | --- | --- | --- | --- |"]
+    let idWidth = curriculum.lessons.map(\.id.count).max() ?? 10
+    var lines: [String] = []
     for lesson in curriculum.lessons {
       let exercises = curriculum.exercises(of: lesson)
       let solved = exercises.filter { progress.status(of: $0.id) == .solved }.count
-      let mark = exercises.isEmpty ? " " : solved == exercises.count ? "✓" : solved > 0 || progress.pagesRead[lesson.id] != nil ? "◐" : "○"
-      rows.append("| \(mark) | `\(lesson.id)`: \(lesson.title) | \(lesson.level.rawValue) | \(lesson.minutes) | \(solved)/\(exercises.count) |")
+      let started = solved > 0 || progress.pagesRead[lesson.id] != nil
+      let mark = exercises.isEmpty ? " " : solved == exercises.count ? "✓" : started ? "◐" : "○"
+      let id = lesson.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+      lines.append("\(mark) \(id)  \(lesson.title)")
+      lines.append("  " + String(repeating: " ", count: idWidth) + "  \(lesson.level.rawValue), \(lesson.minutes) min, \(solved)/\(exercises.count) exercises solved")
     }
-    let text = rows.joined(separator: "\n") + "\n\nType `start ID` to begin, e.g. `start \(curriculum.lessons.first?.id ?? "ec2-role")`."
-    return [.markdown(MarkdownDocument.parse(text).blocks)]
+    lines.append("")
+    lines.append("(✓ done, ◐ started, ○ not started) Type `start ID` to begin, e.g. `start \(curriculum.lessons.first?.id ?? "ec2-role")`.")
+    return [.text(lines.joined(separator: "\n"))]
   }
 
   mutating func start(_ id: String) -> [TutorOutput] {
