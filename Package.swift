@@ -73,7 +73,8 @@ let package = Package(
       name: "AccountBenchmark", dependencies: ["IAMAccount", "IAMEvaluator", "IAMPolicy"],
       path: "Benchmarks/AccountBenchmark", swiftSettings: swift6),
     .testTarget(
-      name: "IAMTutorTests", dependencies: ["IAMTutor", "IAMTestSupport"], exclude: ["Fixtures"], swiftSettings: swift6),
+      name: "IAMTutorTests", dependencies: ["IAMTutor", "IAMTestSupport", "LessonMarkdown"], exclude: ["Fixtures"],
+      swiftSettings: swift6),
     .testTarget(name: "IAMAccountTests", dependencies: ["IAMAccount", "IAMTestSupport"], exclude: ["Fixtures"], swiftSettings: swift6),
     .testTarget(name: "IAMCatalogTests", dependencies: ["IAMCatalog"], swiftSettings: swift6),
     .testTarget(name: "IAMSimulatorTests", dependencies: ["IAMSimulator", "IAMTestSupport"], swiftSettings: swift6),
