@@ -64,10 +64,12 @@ public struct Policy: Sendable {
   public var version: PolicyVersion
   public var policyID: String?
   public var statements: [Statement] {
-    didSet { statementIndex = StatementIndex(statements) }
+    didSet { plan = PolicyPlan(statements) }
   }
   /// Which statements can concern which service, so a request visits only those.
-  public private(set) var statementIndex: StatementIndex
+  public var statementIndex: StatementIndex { StatementIndex(statements) }
+  /// The statements compiled for the evaluator (one shared, immutable object).
+  package private(set) var plan: PolicyPlan
   /// The text the statement spans point into.
   public var source: SourceFile
 
@@ -80,7 +82,7 @@ public struct Policy: Sendable {
     self.version = version
     self.policyID = policyID
     self.statements = statements
-    self.statementIndex = StatementIndex(statements)
+    self.plan = PolicyPlan(statements)
     self.source = source
   }
 }
