@@ -84,15 +84,18 @@ struct Colons {
 }
 
 /// What every statement check needs to know about the request, read once.
+///
+/// It holds the request's storage without retaining it (the request outlives the
+/// evaluation), and reads the principal and context in place instead of copying them.
 struct RequestView {
-  let request: Request
+  unowned(unsafe) let storage: Request.Storage
   let action: UnsafeBufferPointer<UInt8>
   let serviceHash: UInt64
   let resource: UnsafeBufferPointer<UInt8>
   let colons: Colons
-  let context: RequestContext
-  let principal: Principal
   let hasBoundary: Bool
+
+  var request: Request { Request(storage: storage) }
 }
 
 /// One evaluation: the applying statements collected so far, the missing keys, the trace.
@@ -123,29 +126,24 @@ struct Run {
     return storage.actionKey.withUnsafeBufferPointer { action in
       storage.resourceBytes.withUnsafeBufferPointer { resource in
         let view = RequestView(
-          request: request, action: action, serviceHash: storage.actionServiceHash, resource: resource,
-          colons: Colons(resource), context: storage.context, principal: storage.principal,
-          hasBoundary: !policies.permissionsBoundary.isEmpty)
+          storage: storage, action: action, serviceHash: storage.actionServiceHash, resource: resource,
+          colons: Colons(resource), hasBoundary: !policies.permissionsBoundary.isEmpty)
         return decide(view, policies)
       }
     }
   }
 
   mutating func decide(_ r: RequestView, _ policies: ApplicablePolicies) -> Evaluation? {
-    let principal = r.principal
-    let callerAccount = principal.account
+    let storage = r.storage
+    let callerAccount = storage.callerAccount
     let ownerAccount = policies.resourceOwner ?? callerAccount
     let isCrossAccount = callerAccount != nil && ownerAccount != nil && callerAccount != ownerAccount
     let hasBoundary = r.hasBoundary
-    var isServiceOrAnonymous = false
-    switch principal {
-    case .service, .anonymous: isServiceOrAnonymous = true
-    default: break
-    }
+    let isServiceOrAnonymous = storage.isServiceOrAnonymous
     // SCPs bind the caller's account members; RCPs bind everyone calling the resource.
     // Neither binds service-linked roles; SCPs do not bind AWS services.
-    let scpApplies = policies.serviceControlLevels != nil && !principal.isServiceLinkedRole && !isServiceOrAnonymous
-    let rcpApplies = policies.resourceControlLevels != nil && !principal.isServiceLinkedRole
+    let scpApplies = policies.serviceControlLevels != nil && !storage.isServiceLinkedRole && !isServiceOrAnonymous
+    let rcpApplies = policies.resourceControlLevels != nil && !storage.isServiceLinkedRole
 
     var scpMissing: Int?
     var rcpMissing: Int?
@@ -234,7 +232,7 @@ struct Run {
       if firstGrant == nil { firstGrant = hit }
       grantCount += 1
     }
-    let identityAllows = principal.isRoot || identityHasAllow
+    let identityAllows = storage.isRoot || identityHasAllow
     let identityPath = identityAllows && boundaryAllows && sessionAllows
     func identityAndGrantRefs() -> [StatementRef] { refs(.identity) + refs(.resource) }
 
@@ -258,8 +256,8 @@ struct Run {
     if isCrossAccount {
       if grantCount == 0 {
         let reason: DecisionReason =
-          r.request.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller
-          : r.request.isKMSKeyRequest ? .keyPolicyDoesNotTrustCaller : .crossAccountMissingResourceGrant
+          storage.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller
+          : storage.isKMSKeyRequest ? .keyPolicyDoesNotTrustCaller : .crossAccountMissingResourceGrant
         return finish(.implicitDeny, reason, matched: [])
       }
       if !identityPath {
@@ -272,7 +270,7 @@ struct Run {
     //    naming the caller directly still needs the boundary's allow for AssumeRole
     //    (IAM User Guide, "Update a role trust policy").
     let account = PrincipalMatch.account.code
-    if r.request.isRoleTrustRequest || r.request.isKMSKeyRequest {
+    if storage.isRoleTrustRequest || storage.isKMSKeyRequest {
       let direct = hits.first { $0.layer == .resource && !$0.isDeny && $0.match != account }
       if let direct, boundaryAllows && sessionAllows {
         return finish(
@@ -291,7 +289,7 @@ struct Run {
         return finish(.implicitDeny, boundaryAllows ? .sessionPolicyMissingAllow : .boundaryMissingAllow, matched: [])
       }
       return finish(
-        .implicitDeny, r.request.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller : .keyPolicyDoesNotTrustCaller,
+        .implicitDeny, storage.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller : .keyPolicyDoesNotTrustCaller,
         matched: [])
     }
 
@@ -311,7 +309,7 @@ struct Run {
     }
     if identityPath {
       return finish(
-        .allowed, principal.isRoot && !identityHasAllow ? .allowedAsRoot : .allowedByIdentity,
+        .allowed, storage.isRoot && !identityHasAllow ? .allowedAsRoot : .allowedByIdentity,
         matched: identityAndGrantRefs())
     }
     return finish(.implicitDeny, identityFailure(), matched: [])
@@ -361,11 +359,11 @@ struct Run {
       return (hasAllow, hasDeny)
     }
     for p in policies.indices {
-      let plan = policies[p].plan
+      let plan = policies[p].tables
       let range = plan.candidateRange(forService: r.serviceHash)
       for k in range {
         let s = Int(plan.candidates[k])
-        guard let match = applies(plan, s, r) else { continue }
+        guard let match = applies(plan, s, policies, p, r) else { continue }
         let isDeny = plan.statementPlans[s].isDeny
         record(s, policy: p, level: level, layer: code, match: match, isDeny: isDeny)
         if isDeny { hasDeny = true } else { hasAllow = true }
@@ -376,28 +374,26 @@ struct Run {
 
   /// Whether statement `s` of the plan applies: nil when not, else its principal match code.
   @inline(__always)
-  mutating func applies(_ plan: PolicyPlan, _ s: Int, _ r: RequestView) -> UInt8? {
+  mutating func applies(_ plan: PlanTables, _ s: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> UInt8? {
     let st = plan.statementPlans[s]
     // Action
     var actionHit = false
-    plan.actionTokens.withUnsafeBufferPointer { tokens in
-      plan.actionEntries.withUnsafeBufferPointer { entries in
-        for a in Int(st.actionStart)..<Int(st.actionEnd) {
-          let e = entries[a]
-          if e.hasService && e.serviceHash != r.serviceHash { continue }
-          if e.literalLength >= 0 && Int(e.literalLength) != r.action.count { continue }
-          if WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[Int(e.start)..<Int(e.end)]), r.action) {
-            actionHit = true
-            break
-          }
-        }
+    let tokens = plan.actionTokens
+    let entries = plan.actionEntries
+    for a in Int(st.actionStart)..<Int(st.actionEnd) {
+      let e = entries[a]
+      if e.hasService && e.serviceHash != r.serviceHash { continue }
+      if e.literalLength >= 0 && Int(e.literalLength) != r.action.count { continue }
+      if WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[Int(e.start)..<Int(e.end)]), r.action) {
+        actionHit = true
+        break
       }
     }
     if actionHit == st.isNotAction { return nil }
     // Resource (absent in trust policies: the role itself)
     if st.resourceKind != 0 {
       var resourceHit = false
-      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, r) {
+      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, policies, p, r) {
         resourceHit = true
         break
       }
@@ -405,14 +401,14 @@ struct Run {
     }
     var match: UInt8 = 0
     if st.principalKind != 0 || st.hasConditions {
-      let statement = plan.statements[s]
+      let statement = policies[p].statements[s]
       // Principal (resource-based policies)
       if let clause = statement.principal {
         switch clause {
         case .principal(let patterns):
           var best: PrincipalMatch?
           for p in patterns {
-            if let m = PrincipalMatcher.match(p.value, r.principal) {
+            if let m = PrincipalMatcher.match(p.value, r.storage.principal) {
               best = PrincipalMatcher.stronger(best, m)
             }
           }
@@ -421,7 +417,7 @@ struct Run {
         case .notPrincipal(let patterns):
           // A listed principal is exempt; a principal with a permissions boundary never is
           // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
-          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.principal) }) {
+          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.storage.principal) }) {
             return nil
           }
         }
@@ -430,37 +426,38 @@ struct Run {
       // failing condition, so keys after it are not reported missing (the traced path
       // reports them; `simulate --batch` output depends on this, see TraceAgreementTests).
       for condition in statement.conditions {
-        let value = r.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
+        let value = r.storage.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
         if value == nil && condition.op.base != .null { missing.append(condition.key) }
-        if !ConditionEvaluator.holds(condition, value: value, in: r.context) { return nil }
+        if !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { return nil }
       }
     }
     return match
   }
 
   @inline(__always)
-  func resourceMatches(_ plan: PolicyPlan, _ index: Int, _ r: RequestView) -> Bool {
+  func resourceMatches(_ plan: PlanTables, _ index: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> Bool {
     let e = plan.resourceEntries[index]
     switch e.kind {
     case .any:
       return true
     case .glob:
-      return plan.resourceTokens.withUnsafeBufferPointer { tokens in
-        let start = Int(plan.resourceBounds[Int(e.boundsStart)])
-        let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
-        return WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[start..<end]), r.resource)
-      }
+      let start = Int(plan.resourceBounds[Int(e.boundsStart)])
+      let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
+      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: plan.resourceTokens[start..<end]), r.resource)
     case .segments:
-      return plan.resourceTokens.withUnsafeBufferPointer { tokens in
-        plan.resourceBounds.withUnsafeBufferPointer { bounds in
-          Run.segmentsMatch(
-            tokens, UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
-            r.resource, r.colons)
-        }
-      }
+      let bounds = plan.resourceBounds
+      return Run.segmentsMatch(
+        plan.resourceTokens,
+        UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
+        r.resource, r.colons)
     case .template:
-      let context = r.context
-      return plan.templates[Int(e.boundsStart)].matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
+      let prefixLength = Int(e.prefixEnd - e.prefixStart)
+      if prefixLength > r.resource.count { return false }
+      for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
+        return false
+      }
+      let context = r.storage.context
+      return policies[p].plan.templates[Int(e.boundsStart)].matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
     }
   }
 

@@ -16,6 +16,11 @@ public struct Request: Sendable {
     let actionServiceHash: UInt64
     let isRoleTrustRequest: Bool
     let isKMSKeyRequest: Bool
+    // What the evaluator asks of the principal on every decision, worked out once.
+    let callerAccount: String?
+    let isServiceOrAnonymous: Bool
+    let isServiceLinkedRole: Bool
+    let isRoot: Bool
 
     init(
       principal: Principal, action: String, resource: String, context: RequestContext, actionKey: [UInt8],
@@ -30,6 +35,13 @@ public struct Request: Sendable {
       self.actionServiceHash = actionServiceHash
       self.isRoleTrustRequest = isRoleTrustRequest
       self.isKMSKeyRequest = isKMSKeyRequest
+      self.callerAccount = principal.account
+      switch principal {
+      case .service, .anonymous: isServiceOrAnonymous = true
+      default: isServiceOrAnonymous = false
+      }
+      self.isServiceLinkedRole = principal.isServiceLinkedRole
+      self.isRoot = principal.isRoot
     }
 
     /// A copy with some of the four given fields replaced; derived fields stay as they were.
@@ -44,6 +56,10 @@ public struct Request: Sendable {
   }
 
   var storage: Storage
+
+  init(storage: Storage) {
+    self.storage = storage
+  }
 
   public var principal: Principal {
     get { storage.principal }

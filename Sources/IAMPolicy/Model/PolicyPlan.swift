@@ -5,7 +5,13 @@
 /// reaches the `Statement` objects only for principals, conditions and policy
 /// variables. Built when the policy is made (and again when its statements change);
 /// immutable afterwards, so one instance is shared by every copy of the policy.
-package final class PolicyPlan: Sendable {
+///
+/// The tables are plain allocations owned by the plan, not arrays: reading an array
+/// stored in a class retains and releases its buffer on each access, which in the
+/// inner loop cost more than the matching itself.
+// INVARIANT: the buffers are written only in `init` and freed only in `deinit`, so
+// sharing the plan across threads is safe (hence `@unchecked Sendable`).
+package final class PolicyPlan: @unchecked Sendable {
   /// One statement, as ranges into the plan's pattern tables.
   package struct StatementPlan: Sendable {
     package var isDeny: Bool
@@ -43,23 +49,23 @@ package final class PolicyPlan: Sendable {
     /// `glob`: one segment, the whole pattern; `template`: `templates[boundsStart]`.
     package var boundsStart: Int32
     package var segmentCount: Int32
+    /// `template`: the literal text before its first variable or wildcard is
+    /// `resourceTokens[prefixStart..<prefixEnd]`; a resource that does not start with it
+    /// cannot match, whatever the variables resolve to.
+    package var prefixStart: Int32 = 0
+    package var prefixEnd: Int32 = 0
   }
 
-  package let statementPlans: [StatementPlan]
+  /// The tables, as plain pointers: copying this view retains nothing.
+  package let tables: PlanTables
   /// The statements themselves, for principals, conditions and policy variables.
   package let statements: [Statement]
-  package let actionTokens: [UInt16]
-  package let actionEntries: [ActionEntry]
-  package let resourceTokens: [UInt16]
-  package let resourceBounds: [Int32]
-  package let resourceEntries: [ResourceEntry]
+  /// The `Resource` patterns that hold policy variables.
   package let templates: [ResourcePattern]
-  /// Distinct service hashes; the statements that can concern `services[k]` are
-  /// `candidates[candidateBounds[k]..<candidateBounds[k + 1]]`, in document order,
-  /// including those that concern every service. Those alone are the last range.
-  package let services: [UInt64]
-  package let candidateBounds: [Int32]
-  package let candidates: [Int32]
+
+  deinit {
+    UnsafeMutableRawPointer(mutating: tables.base).deallocate()
+  }
 
   package init(_ statements: [Statement]) {
     self.statements = statements
@@ -99,8 +105,16 @@ package final class PolicyPlan: Sendable {
           switch pattern.matcher {
           case .any:
             resourceEntries.append(ResourceEntry(kind: .any, boundsStart: 0, segmentCount: 0))
-          case .template:
-            resourceEntries.append(ResourceEntry(kind: .template, boundsStart: Int32(templates.count), segmentCount: 0))
+          case .template(let template):
+            var prefix: [UInt16] = []
+            if case .text(let tokens)? = template.parts.first {
+              prefix = Array(tokens.prefix { $0 <= 0xFF })
+            }
+            resourceEntries.append(
+              ResourceEntry(
+                kind: .template, boundsStart: Int32(templates.count), segmentCount: 0,
+                prefixStart: Int32(resourceTokens.count), prefixEnd: Int32(resourceTokens.count + prefix.count)))
+            resourceTokens.append(contentsOf: prefix)
             templates.append(pattern)
           case .glob(let glob):
             resourceEntries.append(ResourceEntry(kind: .glob, boundsStart: Int32(resourceBounds.count), segmentCount: 1))
@@ -162,26 +176,97 @@ package final class PolicyPlan: Sendable {
     }
     candidates.append(contentsOf: anyService)
     candidateBounds.append(Int32(candidates.count))
-    self.statementPlans = plans
-    self.actionTokens = actionTokens
-    self.actionEntries = actionEntries
-    self.resourceTokens = resourceTokens
-    self.resourceBounds = resourceBounds
-    self.resourceEntries = resourceEntries
     self.templates = templates
-    self.services = services
-    self.candidateBounds = candidateBounds
-    self.candidates = candidates
+    var layout = PlanTables.Layout()
+    layout.add(plans)
+    layout.add(services)
+    layout.add(candidateBounds)
+    layout.add(candidates)
+    layout.add(actionEntries)
+    layout.add(actionTokens)
+    layout.add(resourceEntries)
+    layout.add(resourceBounds)
+    layout.add(resourceTokens)
+    self.tables = layout.build()
+  }
+}
+
+/// A `PolicyPlan`'s tables: one contiguous block that the plan owns.
+///
+/// Deciding a batch is bound by memory more than by instructions (a request touches
+/// policies no other recent request touched), so a policy's tables sit together in
+/// one allocation, in the order the evaluator reads them, after a small header of
+/// offsets and counts. `Policy` keeps this 8-byte view beside its plan, so the
+/// evaluator reads a policy's tables without retaining anything; the policy's
+/// reference to the plan keeps the block alive.
+// INVARIANT: valid exactly as long as the `PolicyPlan` that made it; never written after `build()`.
+package struct PlanTables: @unchecked Sendable {
+  @usableFromInline let base: UnsafeRawPointer
+
+  @usableFromInline static let sectionCount = 9
+
+  @inlinable @inline(__always)
+  func section<T>(_ i: Int, _ type: T.Type) -> UnsafeBufferPointer<T> {
+    let offset = Int(base.load(fromByteOffset: 4 * i, as: Int32.self))
+    let count = Int(base.load(fromByteOffset: 4 * (PlanTables.sectionCount + i), as: Int32.self))
+    return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: T.self), count: count)
+  }
+
+  @inlinable package var statementPlans: UnsafeBufferPointer<PolicyPlan.StatementPlan> { section(0, PolicyPlan.StatementPlan.self) }
+  /// Distinct service hashes; the statements that can concern `services[k]` are
+  /// `candidates[candidateBounds[k]..<candidateBounds[k + 1]]`, in document order,
+  /// including those that concern every service. Those alone are the last range.
+  @inlinable package var services: UnsafeBufferPointer<UInt64> { section(1, UInt64.self) }
+  @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
+  @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(3, Int32.self) }
+  @inlinable package var actionEntries: UnsafeBufferPointer<PolicyPlan.ActionEntry> { section(4, PolicyPlan.ActionEntry.self) }
+  @inlinable package var actionTokens: UnsafeBufferPointer<UInt16> { section(5, UInt16.self) }
+  @inlinable package var resourceEntries: UnsafeBufferPointer<PolicyPlan.ResourceEntry> { section(6, PolicyPlan.ResourceEntry.self) }
+  @inlinable package var resourceBounds: UnsafeBufferPointer<Int32> { section(7, Int32.self) }
+  @inlinable package var resourceTokens: UnsafeBufferPointer<UInt16> { section(8, UInt16.self) }
+
+  /// Collects the sections, then copies them into one block.
+  struct Layout {
+    var writers: [(UnsafeMutableRawPointer) -> Void] = []
+    var offsets: [Int32] = []
+    var counts: [Int32] = []
+    var size = 4 * 2 * PlanTables.sectionCount
+
+    mutating func add<T>(_ values: [T]) {
+      let alignment = max(MemoryLayout<T>.alignment, 8)
+      size = (size + alignment - 1) / alignment * alignment
+      let offset = size
+      offsets.append(Int32(offset))
+      counts.append(Int32(values.count))
+      size += MemoryLayout<T>.stride * values.count
+      writers.append { base in
+        _ = UnsafeMutableBufferPointer(start: (base + offset).bindMemory(to: T.self, capacity: values.count), count: values.count)
+          .initialize(from: values)
+      }
+    }
+
+    func build() -> PlanTables {
+      let base = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+      let header = base.bindMemory(to: Int32.self, capacity: 2 * PlanTables.sectionCount)
+      for i in 0..<PlanTables.sectionCount {
+        header[i] = offsets[i]
+        header[PlanTables.sectionCount + i] = counts[i]
+      }
+      for write in writers { write(base) }
+      return PlanTables(base: UnsafeRawPointer(base))
+    }
   }
 
   /// The range of `candidates` to visit for a request whose action has this service hash.
-  @inline(__always)
+  @inlinable @inline(__always)
   package func candidateRange(forService hash: UInt64) -> Range<Int> {
+    let services = self.services
     var k = services.count
-    for i in services.indices where services[i] == hash {
+    for i in 0..<services.count where services[i] == hash {
       k = i
       break
     }
-    return Int(candidateBounds[k])..<Int(candidateBounds[k + 1])
+    let bounds = candidateBounds
+    return Int(bounds[k])..<Int(bounds[k + 1])
   }
 }
