@@ -91,6 +91,7 @@ struct RequestView {
   unowned(unsafe) let storage: Request.Storage
   let action: UnsafeBufferPointer<UInt8>
   let serviceHash: UInt64
+  let serviceHash32: UInt32
   let resource: UnsafeBufferPointer<UInt8>
   let colons: Colons
   let hasBoundary: Bool
@@ -123,13 +124,14 @@ struct Run {
   /// nil when the hit buffer was too small.
   mutating func evaluate(_ request: Request, against policies: ApplicablePolicies) -> Evaluation? {
     let storage = request.storage
-    return storage.actionKey.withUnsafeBufferPointer { action in
-      storage.resourceBytes.withUnsafeBufferPointer { resource in
-        let view = RequestView(
-          storage: storage, action: action, serviceHash: storage.actionServiceHash, resource: resource,
-          colons: Colons(resource), hasBoundary: !policies.permissionsBoundary.isEmpty)
-        return decide(view, policies)
-      }
+    return storage.bytes.withUnsafeBufferPointer { bytes in
+      let action = UnsafeBufferPointer(rebasing: bytes[..<storage.actionCount])
+      let resource = UnsafeBufferPointer(rebasing: bytes[storage.actionCount...])
+      let view = RequestView(
+        storage: storage, action: action, serviceHash: storage.actionServiceHash,
+        serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
+        colons: Colons(resource), hasBoundary: !policies.permissionsBoundary.isEmpty)
+      return decide(view, policies)
     }
   }
 
@@ -382,8 +384,8 @@ struct Run {
     let entries = plan.actionEntries
     for a in Int(st.actionStart)..<Int(st.actionEnd) {
       let e = entries[a]
-      if e.hasService && e.serviceHash != r.serviceHash { continue }
-      if e.literalLength >= 0 && Int(e.literalLength) != r.action.count { continue }
+      if e.hasService && e.serviceHash != r.serviceHash32 { continue }
+      if e.isLiteral && Int(e.end - e.start) != r.action.count { continue }
       if WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[Int(e.start)..<Int(e.end)]), r.action) {
         actionHit = true
         break

@@ -16,9 +16,7 @@ enum TraceCheck {
     let request = r.request
     let hasBoundary = r.hasBoundary
     // Action
-    let actionMatch = request.actionKey.withUnsafeBufferPointer { action in
-      statement.actionSet.firstMatch(action, serviceHash: request.actionServiceHash)
-    }
+    let actionMatch = statement.actionSet.firstMatch(r.action, serviceHash: request.actionServiceHash)
     let actionHit: Bool
     switch statement.action {
     case .action: actionHit = actionMatch != nil
@@ -28,14 +26,14 @@ enum TraceCheck {
       switch statement.action {
       case .action(let patterns): return .doesNotApply(.action(patterns: patterns.map(\.text)))
       case .notAction(let patterns):
-        let hit = request.actionKey.withUnsafeBufferPointer { a in patterns.first { $0.matches(lowercased: a) } }
+        let hit = patterns.first { $0.matches(lowercased: r.action) }
         return .doesNotApply(.notAction(pattern: hit?.text ?? ""))
       }
     }
     // Resource (absent in trust policies: the role itself)
     if let clause = statement.resource {
       let context = request.context
-      let resourceHit: Bool = request.resourceBytes.withUnsafeBufferPointer { resource in
+      let resourceHit: Bool = { (resource: UnsafeBufferPointer<UInt8>) in
         switch clause {
         case .resource(let patterns):
           for p in patterns where p.matches(resource, lookup: { context.singleValue(lowercased: $0) }) { return true }
@@ -44,7 +42,7 @@ enum TraceCheck {
           for p in patterns where p.matches(resource, lookup: { context.singleValue(lowercased: $0) }) { return false }
           return true
         }
-      }
+      }(r.resource)
       if !resourceHit {
         switch clause {
         case .resource(let patterns):
@@ -60,9 +58,7 @@ enum TraceCheck {
           }
           return .doesNotApply(.resource(patterns: patterns.map(\.text), unresolved: unresolved))
         case .notResource(let patterns):
-          let hit = request.resourceBytes.withUnsafeBufferPointer { r in
-            patterns.first { $0.matches(r, lookup: { context.singleValue(lowercased: $0) }) }
-          }
+          let hit = patterns.first { $0.matches(r.resource, lookup: { context.singleValue(lowercased: $0) }) }
           return .doesNotApply(.notResource(pattern: hit?.text ?? ""))
         }
       }

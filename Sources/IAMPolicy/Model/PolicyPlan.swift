@@ -27,16 +27,17 @@ package final class PolicyPlan: @unchecked Sendable {
     package var hasConditions: Bool
   }
 
-  /// One `Action`/`NotAction` pattern.
+  /// One `Action`/`NotAction` pattern, in 16 bytes (a policy may list hundreds).
   package struct ActionEntry: Sendable {
     package var start: Int32
     package var end: Int32
-    /// The length of a pattern without wildcards, or -1: a value of another length cannot match.
-    package var literalLength: Int32
-    /// The literal service prefix's hash (`s3` in `s3:Get*`), when the prefix has no wildcard:
-    /// an action of another service cannot match.
+    /// A pattern without wildcards: a value of another length cannot match.
+    package var isLiteral: Bool
+    /// The literal service prefix (`s3` in `s3:Get*`) has no wildcard: an action of
+    /// another service cannot match. The low 32 bits of its hash are kept; unequal low
+    /// bits mean unequal hashes, so the filter stays exact.
     package var hasService: Bool
-    package var serviceHash: UInt64
+    package var serviceHash: UInt32
   }
 
   /// One `Resource`/`NotResource` pattern.
@@ -86,10 +87,11 @@ package final class PolicyPlan: @unchecked Sendable {
         let tokens = pattern.pattern.tokens
         var entry = ActionEntry(
           start: Int32(actionTokens.count), end: Int32(actionTokens.count + tokens.count),
-          literalLength: pattern.pattern.hasWildcards ? -1 : Int32(tokens.count), hasService: false, serviceHash: 0)
+          isLiteral: !pattern.pattern.hasWildcards, hasService: false, serviceHash: 0)
         if let colon = tokens.firstIndex(of: UInt16(UInt8(ascii: ":"))), !tokens[..<colon].contains(where: { $0 > 0xFF }) {
           entry.hasService = true
-          entry.serviceHash = PatternSet.hash(tokens[..<colon].lazy.map { UInt8(truncatingIfNeeded: $0) })
+          entry.serviceHash = UInt32(
+            truncatingIfNeeded: PatternSet.hash(tokens[..<colon].lazy.map { UInt8(truncatingIfNeeded: $0) }))
         }
         actionTokens.append(contentsOf: tokens)
         actionEntries.append(entry)
