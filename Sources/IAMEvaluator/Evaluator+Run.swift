@@ -439,6 +439,12 @@ struct Run {
   @inline(__always)
   func resourceMatches(_ plan: PlanTables, _ index: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> Bool {
     let e = plan.resourceEntries[index]
+    if e.kind == .any { return true }
+    let prefixLength = Int(e.prefixEnd - e.prefixStart)
+    if prefixLength > r.resource.count { return false }
+    for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
+      return false
+    }
     switch e.kind {
     case .any:
       return true
@@ -453,11 +459,6 @@ struct Run {
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
         r.resource, r.colons)
     case .template:
-      let prefixLength = Int(e.prefixEnd - e.prefixStart)
-      if prefixLength > r.resource.count { return false }
-      for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
-        return false
-      }
       let context = r.storage.context
       return policies[p].plan.templates[Int(e.boundsStart)].matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
     }

@@ -50,9 +50,10 @@ package final class PolicyPlan: @unchecked Sendable {
     /// `glob`: one segment, the whole pattern; `template`: `templates[boundsStart]`.
     package var boundsStart: Int32
     package var segmentCount: Int32
-    /// `template`: the literal text before its first variable or wildcard is
-    /// `resourceTokens[prefixStart..<prefixEnd]`; a resource that does not start with it
-    /// cannot match, whatever the variables resolve to.
+    /// The pattern's literal text before its first wildcard (or variable) is
+    /// `resourceTokens[prefixStart..<prefixEnd]`: a resource that does not start with it
+    /// cannot match (each ARN part is matched against the same part of the resource, so
+    /// literal parts and colons must appear as they are; variables resolve later).
     package var prefixStart: Int32 = 0
     package var prefixEnd: Int32 = 0
   }
@@ -130,6 +131,13 @@ package final class PolicyPlan: @unchecked Sendable {
             let base = resourceTokens.count
             for b in segmented.bounds { resourceBounds.append(Int32(base + b)) }
             resourceTokens.append(contentsOf: segmented.tokens)
+          }
+          if case .template = pattern.matcher {} else if case .any = pattern.matcher {} else {
+            // The literal prefix of the pattern text (colons included).
+            let prefix = WildcardPattern(pattern.text).tokens.prefix { $0 <= 0xFF }
+            resourceEntries[resourceEntries.count - 1].prefixStart = Int32(resourceTokens.count)
+            resourceTokens.append(contentsOf: prefix)
+            resourceEntries[resourceEntries.count - 1].prefixEnd = Int32(resourceTokens.count)
           }
         }
       }
