@@ -267,6 +267,10 @@ package struct PlanTables: @unchecked Sendable {
     }
   }
 
+  /// The number of statements, read from the block's header.
+  @inlinable @inline(__always)
+  package var statementCount: Int { Int(base.load(fromByteOffset: 4 * PlanTables.sectionCount, as: Int32.self)) }
+
   /// The range of `candidates` to visit for a request whose action has this service hash.
   @inlinable @inline(__always)
   package func candidateRange(forService hash: UInt64) -> Range<Int> {
