@@ -11,25 +11,39 @@ public struct Request: Sendable {
     let action: String
     let resource: String
     let context: RequestContext
-    let actionKey: [UInt8]
-    let resourceBytes: [UInt8]
+    /// The lowercased action's bytes, then the resource's: one buffer, so a decision
+    /// touches one allocation for both (requests in a batch are cold in the cache).
+    let bytes: [UInt8]
+    let actionCount: Int
     let actionServiceHash: UInt64
     let isRoleTrustRequest: Bool
     let isKMSKeyRequest: Bool
+    // What the evaluator asks of the principal on every decision, worked out once.
+    let callerAccount: String?
+    let isServiceOrAnonymous: Bool
+    let isServiceLinkedRole: Bool
+    let isRoot: Bool
 
     init(
-      principal: Principal, action: String, resource: String, context: RequestContext, actionKey: [UInt8],
-      resourceBytes: [UInt8], actionServiceHash: UInt64, isRoleTrustRequest: Bool, isKMSKeyRequest: Bool
+      principal: Principal, action: String, resource: String, context: RequestContext, bytes: [UInt8],
+      actionCount: Int, actionServiceHash: UInt64, isRoleTrustRequest: Bool, isKMSKeyRequest: Bool
     ) {
       self.principal = principal
       self.action = action
       self.resource = resource
       self.context = context
-      self.actionKey = actionKey
-      self.resourceBytes = resourceBytes
+      self.bytes = bytes
+      self.actionCount = actionCount
       self.actionServiceHash = actionServiceHash
       self.isRoleTrustRequest = isRoleTrustRequest
       self.isKMSKeyRequest = isKMSKeyRequest
+      self.callerAccount = principal.account
+      switch principal {
+      case .service, .anonymous: isServiceOrAnonymous = true
+      default: isServiceOrAnonymous = false
+      }
+      self.isServiceLinkedRole = principal.isServiceLinkedRole
+      self.isRoot = principal.isRoot
     }
 
     /// A copy with some of the four given fields replaced; derived fields stay as they were.
@@ -38,12 +52,16 @@ public struct Request: Sendable {
     ) -> Storage {
       Storage(
         principal: principal ?? self.principal, action: action ?? self.action, resource: resource ?? self.resource,
-        context: context ?? self.context, actionKey: actionKey, resourceBytes: resourceBytes,
+        context: context ?? self.context, bytes: bytes, actionCount: actionCount,
         actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest, isKMSKeyRequest: isKMSKeyRequest)
     }
   }
 
   var storage: Storage
+
+  init(storage: Storage) {
+    self.storage = storage
+  }
 
   public var principal: Principal {
     get { storage.principal }
@@ -62,8 +80,8 @@ public struct Request: Sendable {
     set { storage = storage.with(context: newValue) }
   }
   /// Lowercased action bytes, computed once: actions match case-insensitively.
-  public var actionKey: [UInt8] { storage.actionKey }
-  public var resourceBytes: [UInt8] { storage.resourceBytes }
+  public var actionKey: [UInt8] { Array(storage.bytes[..<storage.actionCount]) }
+  public var resourceBytes: [UInt8] { Array(storage.bytes[storage.actionCount...]) }
   /// Hash of the service prefix, for skipping statements about other services.
   public var actionServiceHash: UInt64 { storage.actionServiceHash }
   /// Whether the request is `sts:AssumeRole` (or a sibling) on a role: then the resource
@@ -99,9 +117,11 @@ public struct Request: Sendable {
       isRoleTrustRequest = a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity"
         || a == "sts:setcontext"
     }
+    var bytes = actionKey
+    bytes.append(contentsOf: resource.utf8)
     storage = Storage(
-      principal: principal, action: action, resource: resource, context: context, actionKey: actionKey,
-      resourceBytes: Array(resource.utf8), actionServiceHash: PatternSet.serviceHash(ofAction: actionKey),
+      principal: principal, action: action, resource: resource, context: context, bytes: bytes,
+      actionCount: actionKey.count, actionServiceHash: PatternSet.serviceHash(ofAction: actionKey),
       isRoleTrustRequest: isRoleTrustRequest,
       isKMSKeyRequest: arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false)
   }

@@ -15,24 +15,35 @@ enum ConditionEvaluator {
 
   /// With the request's value for the key already looked up.
   static func check(_ condition: Condition, value requestValue: ContextValue?, in context: RequestContext) -> ConditionFailure? {
+    guard let reason = failureReason(condition, value: requestValue, in: context) else { return nil }
+    return ConditionFailure(
+      op: condition.op, key: condition.key, policyValues: condition.values.map(\.text),
+      requestValues: requestValue?.values, reason: reason, span: condition.span)
+  }
+
+  /// Whether the condition holds; the untraced evaluator's question, answered without
+  /// building the failure it would not report.
+  @inline(__always)
+  static func holds(_ condition: Condition, value requestValue: ContextValue?, in context: RequestContext) -> Bool {
+    failureReason(condition, value: requestValue, in: context) == nil
+  }
+
+  /// nil when the condition holds; why it failed otherwise.
+  static func failureReason(
+    _ condition: Condition, value requestValue: ContextValue?, in context: RequestContext
+  ) -> ConditionFailure.Reason? {
     let op = condition.op
     let present = !(requestValue?.values.isEmpty ?? true)
-
-    func failure(_ reason: ConditionFailure.Reason) -> ConditionFailure {
-      ConditionFailure(
-        op: op, key: condition.key, policyValues: condition.values.map(\.text), requestValues: requestValue?.values,
-        reason: reason, span: condition.span)
-    }
 
     if op.base == .null {
       // "true" means the key must be absent, "false" that it must be present.
       let holds = condition.values.contains { $0.bool.map { $0 == !present } ?? false }
-      return holds ? nil : failure(.nullCheck(keyPresent: present))
+      return holds ? nil : .nullCheck(keyPresent: present)
     }
 
     guard let requestValue, present else {
       if op.set == .forAllValues || op.ifExists || (op.set == nil && op.base.isNegated) { return nil }
-      return failure(.keyMissing)
+      return .keyMissing
     }
 
     let positive = op.base.positive
@@ -53,17 +64,17 @@ enum ConditionEvaluator {
       if negated {
         if op.set == .forAnyValue {
           // True when at least one request value matches none of the policy values.
-          return requestValue.values.contains { !matchesAny($0) } ? nil : failure(.valueMismatch)
+          return requestValue.values.contains { !matchesAny($0) } ? nil : .valueMismatch
         }
-        return requestValue.values.contains(where: matchesAny) ? failure(.valueMismatch) : nil
+        return requestValue.values.contains(where: matchesAny) ? .valueMismatch : nil
       }
       if requestValue.values.contains(where: matchesAny) { return nil }
-      if let bad = typeProblem(positive, requestValue.values) { return failure(.typeMismatch(bad)) }
-      return failure(.valueMismatch)
+      if let bad = typeProblem(positive, requestValue.values) { return .typeMismatch(bad) }
+      return .valueMismatch
     case .forAllValues?:
       for value in requestValue.values {
         let hit = matchesAny(value)
-        if negated ? hit : !hit { return failure(.valueNotInSet(value)) }
+        if negated ? hit : !hit { return .valueNotInSet(value) }
       }
       return nil
     }

@@ -53,7 +53,7 @@ public struct WildcardPattern: Sendable, Hashable {
   }
 
   /// Bytes in the UTF-8 sequence that starts with this byte (1 for stray continuation bytes).
-  @inline(__always) static func scalarLength(_ lead: UInt8) -> Int {
+  @usableFromInline @inline(__always) static func scalarLength(_ lead: UInt8) -> Int {
     if lead < 0xC0 { return 1 }
     if lead < 0xE0 { return 2 }
     if lead < 0xF0 { return 3 }
@@ -66,7 +66,7 @@ public struct WildcardPattern: Sendable, Hashable {
   /// length times the length of the pattern piece after the last star: linear in
   /// the input for a given pattern, with no backtracking blow-up
   /// (`*a*a*a*a*a*a*a*a*a*b` against 100,000 `a`s is one pass).
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func glob(
     _ p: UnsafeBufferPointer<UInt16>, _ s: UnsafeBufferPointer<UInt8>, foldValue: Bool = false
   ) -> Bool {

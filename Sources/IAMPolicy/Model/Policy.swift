@@ -64,10 +64,17 @@ public struct Policy: Sendable {
   public var version: PolicyVersion
   public var policyID: String?
   public var statements: [Statement] {
-    didSet { statementIndex = StatementIndex(statements) }
+    didSet {
+      plan = PolicyPlan(statements)
+      tables = plan.tables
+    }
   }
   /// Which statements can concern which service, so a request visits only those.
-  public private(set) var statementIndex: StatementIndex
+  public var statementIndex: StatementIndex { StatementIndex(statements) }
+  /// The statements compiled for the evaluator (one shared, immutable object).
+  package private(set) var plan: PolicyPlan
+  /// The plan's tables, readable without retaining the plan.
+  package private(set) var tables: PlanTables
   /// The text the statement spans point into.
   public var source: SourceFile
 
@@ -80,7 +87,9 @@ public struct Policy: Sendable {
     self.version = version
     self.policyID = policyID
     self.statements = statements
-    self.statementIndex = StatementIndex(statements)
+    let plan = PolicyPlan(statements)
+    self.plan = plan
+    self.tables = plan.tables
     self.source = source
   }
 }

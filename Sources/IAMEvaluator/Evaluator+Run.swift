@@ -1,0 +1,494 @@
+import IAMPolicy
+
+/// One statement that applied, as integers; a `StatementRef` is built only for the
+/// statements that end up in the answer.
+struct Hit {
+  var statement: Int32
+  var policy: Int32
+  var level: Int32
+  var layer: LayerCode
+  /// 0: no principal element; otherwise `PrincipalMatch.code`.
+  var match: UInt8
+  var isDeny: Bool
+}
+
+/// The layers in AWS's order (and the order they are evaluated and traced in).
+enum LayerCode: UInt8 {
+  case serviceControl, resourceControl, resource, identity, permissionsBoundary, session
+
+  func layer(level: Int) -> PolicyLayer {
+    switch self {
+    case .serviceControl: .serviceControl(level: level)
+    case .resourceControl: .resourceControl(level: level)
+    case .resource: .resource
+    case .identity: .identity
+    case .permissionsBoundary: .permissionsBoundary
+    case .session: .session
+    }
+  }
+}
+
+extension PrincipalMatch {
+  @inline(__always) var code: UInt8 {
+    switch self {
+    case .wildcard: 1
+    case .account: 2
+    case .principalItself: 3
+    case .roleOfSession: 4
+    }
+  }
+
+  @inline(__always) init?(code: UInt8) {
+    switch code {
+    case 1: self = .wildcard
+    case 2: self = .account
+    case 3: self = .principalItself
+    case 4: self = .roleOfSession
+    default: return nil
+    }
+  }
+}
+
+/// The positions of the first five colons of the resource, found once per request
+/// instead of once per ARN pattern.
+struct Colons {
+  var c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0
+  var count = 0
+
+  init(_ s: UnsafeBufferPointer<UInt8>) {
+    var i = 0
+    while i < s.count && count < 5 {
+      if s[i] == UInt8(ascii: ":") {
+        switch count {
+        case 0: c0 = i
+        case 1: c1 = i
+        case 2: c2 = i
+        case 3: c3 = i
+        default: c4 = i
+        }
+        count += 1
+      }
+      i += 1
+    }
+  }
+
+  @inline(__always) subscript(i: Int) -> Int {
+    switch i {
+    case 0: c0
+    case 1: c1
+    case 2: c2
+    case 3: c3
+    default: c4
+    }
+  }
+}
+
+/// What every statement check needs to know about the request, read once.
+///
+/// It holds the request's storage without retaining it (the request outlives the
+/// evaluation), and reads the principal and context in place instead of copying them.
+struct RequestView {
+  unowned(unsafe) let storage: Request.Storage
+  let action: UnsafeBufferPointer<UInt8>
+  let serviceHash: UInt64
+  let serviceHash32: UInt32
+  let resource: UnsafeBufferPointer<UInt8>
+  let colons: Colons
+  let hasBoundary: Bool
+
+  var request: Request { Request(storage: storage) }
+}
+
+/// One evaluation: the applying statements collected so far, the missing keys, the trace.
+struct Run {
+  let explain: Bool
+  let hits: UnsafeMutableBufferPointer<Hit>
+  var count = 0
+  var overflowed = false
+  var denyCount = 0
+  var missing: [String] = []
+  var traces: [LayerTrace] = []
+
+  init(explain: Bool, hits: UnsafeMutableBufferPointer<Hit>) {
+    self.explain = explain
+    self.hits = hits
+  }
+
+  func missingKeys() -> [String] {
+    if missing.count < 2 { return missing }
+    var unique: [String] = []
+    for key in missing where !unique.contains(where: { $0.caseInsensitiveEquals(key) }) { unique.append(key) }
+    return unique
+  }
+
+  /// nil when the hit buffer was too small.
+  mutating func evaluate(_ request: Request, against policies: ApplicablePolicies) -> Evaluation? {
+    let storage = request.storage
+    return storage.bytes.withUnsafeBufferPointer { bytes in
+      let action = UnsafeBufferPointer(rebasing: bytes[..<storage.actionCount])
+      let resource = UnsafeBufferPointer(rebasing: bytes[storage.actionCount...])
+      let view = RequestView(
+        storage: storage, action: action, serviceHash: storage.actionServiceHash,
+        serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
+        colons: Colons(resource), hasBoundary: !policies.permissionsBoundary.isEmpty)
+      return decide(view, policies)
+    }
+  }
+
+  mutating func decide(_ r: RequestView, _ policies: ApplicablePolicies) -> Evaluation? {
+    let storage = r.storage
+    let callerAccount = storage.callerAccount
+    let ownerAccount = policies.resourceOwner ?? callerAccount
+    let isCrossAccount = callerAccount != nil && ownerAccount != nil && callerAccount != ownerAccount
+    let hasBoundary = r.hasBoundary
+    let isServiceOrAnonymous = storage.isServiceOrAnonymous
+    // SCPs bind the caller's account members; RCPs bind everyone calling the resource.
+    // Neither binds service-linked roles; SCPs do not bind AWS services.
+    let scpApplies = policies.serviceControlLevels != nil && !storage.isServiceLinkedRole && !isServiceOrAnonymous
+    let rcpApplies = policies.resourceControlLevels != nil && !storage.isServiceLinkedRole
+
+    var scpMissing: Int?
+    var rcpMissing: Int?
+    var organizationsAllowAll = true
+    if scpApplies, let levels = policies.serviceControlLevels {
+      for i in levels.indices {
+        let hasAllow = layer(levels[i], .serviceControl, level: i, r).hasAllow
+        if !hasAllow {
+          organizationsAllowAll = false
+          if scpMissing == nil { scpMissing = i }
+        }
+      }
+    }
+    if rcpApplies, let levels = policies.resourceControlLevels {
+      for i in levels.indices {
+        let hasAllow = layer(levels[i], .resourceControl, level: i, r).hasAllow
+        if !hasAllow {
+          organizationsAllowAll = false
+          if rcpMissing == nil { rcpMissing = i }
+        }
+      }
+    }
+    _ = layer(policies.resource, .resource, level: 0, r, traced: !policies.resource.isEmpty)
+    let identityHasAllow = isServiceOrAnonymous ? false : layer(policies.identity, .identity, level: 0, r).hasAllow
+    let boundaryHasAllow = hasBoundary ? layer(policies.permissionsBoundary, .permissionsBoundary, level: 0, r).hasAllow : false
+    let sessionHasAllow = policies.session.isEmpty ? false : layer(policies.session, .session, level: 0, r).hasAllow
+    if overflowed { return nil }
+
+    let boundaryAllows = !hasBoundary || boundaryHasAllow
+    let sessionAllows = policies.session.isEmpty || sessionHasAllow
+    let organizationsAllow: Bool? = (scpApplies || rcpApplies) ? organizationsAllowAll : nil
+    let traces = self.traces
+    let explain = self.explain
+    let missingKeys = self.missingKeys()
+    let hits = UnsafeBufferPointer(rebasing: self.hits[0..<count])
+
+    func ref(_ hit: Hit) -> StatementRef {
+      let list: [Policy]
+      switch hit.layer {
+      case .serviceControl: list = policies.serviceControlLevels?[Int(hit.level)] ?? []
+      case .resourceControl: list = policies.resourceControlLevels?[Int(hit.level)] ?? []
+      case .resource: list = policies.resource
+      case .identity: list = policies.identity
+      case .permissionsBoundary: list = policies.permissionsBoundary
+      case .session: list = policies.session
+      }
+      let policy = list[Int(hit.policy)]
+      let statement = policy.statements[Int(hit.statement)]
+      return StatementRef(
+        policyID: policy.id, kind: policy.kind, layer: hit.layer.layer(level: Int(hit.level)),
+        statementIndex: statement.index, sid: statement.sid, effect: statement.effect, span: statement.span,
+        source: policy.source)
+    }
+    func refs(_ layer: LayerCode, where include: (Hit) -> Bool = { _ in true }) -> [StatementRef] {
+      var out: [StatementRef] = []
+      for hit in hits where hit.layer == layer && !hit.isDeny && include(hit) { out.append(ref(hit)) }
+      return out
+    }
+    func finish(_ decision: Decision, _ reason: DecisionReason, matched: [StatementRef]) -> Evaluation {
+      Evaluation(
+        decision: decision, reason: reason, matchedStatements: matched,
+        missingContextKeys: missingKeys, allowedByPermissionsBoundary: hasBoundary ? boundaryAllows : nil,
+        allowedByOrganizations: organizationsAllow, isCrossAccount: isCrossAccount,
+        trace: explain ? Trace(layers: traces) : nil, resourceOwner: ownerAccount)
+    }
+
+    // 1. An explicit deny in any policy in play wins.
+    if denyCount > 0 {
+      var denies: [StatementRef] = []
+      denies.reserveCapacity(denyCount)
+      for hit in hits where hit.isDeny { denies.append(ref(hit)) }
+      return finish(.explicitDeny, .explicitDeny(denies[0]), matched: denies)
+    }
+    // 2. Every organization level must allow.
+    if let missing = scpMissing {
+      return finish(.implicitDeny, .serviceControlMissingAllow(level: missing), matched: [])
+    }
+    if let missing = rcpMissing {
+      return finish(.implicitDeny, .resourceControlMissingAllow(level: missing), matched: [])
+    }
+
+    // The resource layer's allows ("grants"), with how they named the caller.
+    var grantCount = 0
+    var firstGrant: Hit?
+    for hit in hits where hit.layer == .resource && !hit.isDeny {
+      if firstGrant == nil { firstGrant = hit }
+      grantCount += 1
+    }
+    let identityAllows = storage.isRoot || identityHasAllow
+    let identityPath = identityAllows && boundaryAllows && sessionAllows
+    func identityAndGrantRefs() -> [StatementRef] { refs(.identity) + refs(.resource) }
+
+    func identityFailure() -> DecisionReason {
+      if !identityAllows { return .noIdentityAllow }
+      if !boundaryAllows { return .boundaryMissingAllow }
+      return .sessionPolicyMissingAllow
+    }
+
+    // 3. AWS services and anonymous callers have no identity policies: only a grant counts.
+    if isServiceOrAnonymous {
+      if let firstGrant {
+        return finish(
+          .allowed, .allowedByResourcePolicy(PrincipalMatch(code: firstGrant.match) ?? .principalItself),
+          matched: refs(.resource))
+      }
+      return finish(.implicitDeny, .serviceNotNamed, matched: [])
+    }
+
+    // 4. Across accounts both sides must allow.
+    if isCrossAccount {
+      if grantCount == 0 {
+        let reason: DecisionReason =
+          storage.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller
+          : storage.isKMSKeyRequest ? .keyPolicyDoesNotTrustCaller : .crossAccountMissingResourceGrant
+        return finish(.implicitDeny, reason, matched: [])
+      }
+      if !identityPath {
+        return finish(.implicitDeny, identityAllows ? identityFailure() : .crossAccountMissingIdentityAllow, matched: [])
+      }
+      return finish(.allowed, .allowedCrossAccount, matched: identityAndGrantRefs())
+    }
+
+    // 5. Same account. Trust and key policies must trust the caller or its account;
+    //    naming the caller directly still needs the boundary's allow for AssumeRole
+    //    (IAM User Guide, "Update a role trust policy").
+    let account = PrincipalMatch.account.code
+    if storage.isRoleTrustRequest || storage.isKMSKeyRequest {
+      let direct = hits.first { $0.layer == .resource && !$0.isDeny && $0.match != account }
+      if let direct, boundaryAllows && sessionAllows {
+        return finish(
+          .allowed, .allowedByResourcePolicy(PrincipalMatch(code: direct.match) ?? .principalItself),
+          matched: refs(.resource) { $0.match != account })
+      }
+      if hits.contains(where: { $0.layer == .resource && !$0.isDeny && $0.match == account }) {
+        if identityPath {
+          return finish(
+            .allowed, .allowedTrustDelegatedToAccount,
+            matched: refs(.identity) + refs(.resource) { $0.match == account })
+        }
+        return finish(.implicitDeny, identityFailure(), matched: [])
+      }
+      if direct != nil {
+        return finish(.implicitDeny, boundaryAllows ? .sessionPolicyMissingAllow : .boundaryMissingAllow, matched: [])
+      }
+      return finish(
+        .implicitDeny, storage.isRoleTrustRequest ? .trustPolicyDoesNotTrustCaller : .keyPolicyDoesNotTrustCaller,
+        matched: [])
+    }
+
+    // A grant to the user, the session or "*" stands alone; a grant to the role is
+    // limited by the boundary and session policy; a grant to the account only delegates.
+    for grant in hits where grant.layer == .resource && !grant.isDeny {
+      switch PrincipalMatch(code: grant.match) ?? .principalItself {
+      case .principalItself, .wildcard:
+        return finish(
+          .allowed, .allowedByResourcePolicy(PrincipalMatch(code: grant.match) ?? .principalItself),
+          matched: identityAndGrantRefs())
+      case .roleOfSession where boundaryAllows && sessionAllows:
+        return finish(.allowed, .allowedByResourcePolicy(.roleOfSession), matched: identityAndGrantRefs())
+      default:
+        continue
+      }
+    }
+    if identityPath {
+      return finish(
+        .allowed, storage.isRoot && !identityHasAllow ? .allowedAsRoot : .allowedByIdentity,
+        matched: identityAndGrantRefs())
+    }
+    return finish(.implicitDeny, identityFailure(), matched: [])
+  }
+
+  @inline(__always)
+  mutating func record(_ statement: Int, policy: Int, level: Int, layer: LayerCode, match: UInt8, isDeny: Bool) {
+    guard count < hits.count else {
+      overflowed = true
+      return
+    }
+    hits[count] = Hit(
+      statement: Int32(truncatingIfNeeded: statement), policy: Int32(truncatingIfNeeded: policy),
+      level: Int32(truncatingIfNeeded: level), layer: layer, match: match, isDeny: isDeny)
+    count += 1
+    if isDeny { denyCount += 1 }
+  }
+
+  /// Evaluates one layer's policies, recording the statements that apply.
+  mutating func layer(
+    _ policies: [Policy], _ code: LayerCode, level: Int, _ r: RequestView, traced: Bool = true
+  ) -> (hasAllow: Bool, hasDeny: Bool) {
+    var hasAllow = false
+    var hasDeny = false
+    if explain {
+      var statementTraces: [StatementTrace] = []
+      let layer = code.layer(level: level)
+      for p in policies.indices {
+        let policy = policies[p]
+        for (i, statement) in policy.statements.enumerated() {
+          let ref = StatementRef(
+            policyID: policy.id, kind: policy.kind, layer: layer, statementIndex: statement.index,
+            sid: statement.sid, effect: statement.effect, span: statement.span, source: policy.source)
+          switch TraceCheck.check(statement, r, missing: &missing) {
+          case .applies(let m):
+            record(i, policy: p, level: level, layer: code, match: m?.code ?? 0, isDeny: statement.effect == .deny)
+            if statement.effect == .deny { hasDeny = true } else { hasAllow = true }
+            statementTraces.append(StatementTrace(ref: ref, verdict: .applies(m)))
+          case .doesNotApply(let mismatch):
+            statementTraces.append(StatementTrace(ref: ref, verdict: .doesNotApply(mismatch)))
+          }
+        }
+      }
+      if traced {
+        traces.append(LayerTrace(layer: layer, statements: statementTraces, hasAllow: hasAllow, hasDeny: hasDeny))
+      }
+      return (hasAllow, hasDeny)
+    }
+    for p in policies.indices {
+      let plan = policies[p].tables
+      let range = plan.candidateRange(forService: r.serviceHash)
+      for k in range {
+        let s = Int(plan.candidates[k])
+        guard let match = applies(plan, s, policies, p, r) else { continue }
+        let isDeny = plan.statementPlans[s].isDeny
+        record(s, policy: p, level: level, layer: code, match: match, isDeny: isDeny)
+        if isDeny { hasDeny = true } else { hasAllow = true }
+      }
+    }
+    return (hasAllow, hasDeny)
+  }
+
+  /// Whether statement `s` of the plan applies: nil when not, else its principal match code.
+  @inline(__always)
+  mutating func applies(_ plan: PlanTables, _ s: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> UInt8? {
+    let st = plan.statementPlans[s]
+    // Action
+    var actionHit = false
+    let tokens = plan.actionTokens
+    let entries = plan.actionEntries
+    for a in Int(st.actionStart)..<Int(st.actionEnd) {
+      let e = entries[a]
+      if e.hasService && e.serviceHash != r.serviceHash32 { continue }
+      if e.isLiteral && Int(e.end - e.start) != r.action.count { continue }
+      if WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[Int(e.start)..<Int(e.end)]), r.action) {
+        actionHit = true
+        break
+      }
+    }
+    if actionHit == st.isNotAction { return nil }
+    // Resource (absent in trust policies: the role itself)
+    if st.resourceKind != 0 {
+      var resourceHit = false
+      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, policies, p, r) {
+        resourceHit = true
+        break
+      }
+      if resourceHit != (st.resourceKind == 1) { return nil }
+    }
+    var match: UInt8 = 0
+    if st.principalKind != 0 || st.hasConditions {
+      let statement = policies[p].statements[s]
+      // Principal (resource-based policies)
+      if let clause = statement.principal {
+        switch clause {
+        case .principal(let patterns):
+          var best: PrincipalMatch?
+          for p in patterns {
+            if let m = PrincipalMatcher.match(p.value, r.storage.principal) {
+              best = PrincipalMatcher.stronger(best, m)
+            }
+          }
+          guard let best else { return nil }
+          match = best.code
+        case .notPrincipal(let patterns):
+          // A listed principal is exempt; a principal with a permissions boundary never is
+          // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
+          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.storage.principal) }) {
+            return nil
+          }
+        }
+      }
+      // Conditions: all must hold. As before the plan, the untraced path stops at the first
+      // failing condition, so keys after it are not reported missing (the traced path
+      // reports them; `simulate --batch` output depends on this, see TraceAgreementTests).
+      for condition in statement.conditions {
+        let value = r.storage.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
+        if value == nil && condition.op.base != .null { missing.append(condition.key) }
+        if !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { return nil }
+      }
+    }
+    return match
+  }
+
+  @inline(__always)
+  func resourceMatches(_ plan: PlanTables, _ index: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> Bool {
+    let e = plan.resourceEntries[index]
+    if e.kind == .any { return true }
+    let prefixLength = Int(e.prefixEnd - e.prefixStart)
+    if prefixLength > r.resource.count { return false }
+    for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
+      return false
+    }
+    switch e.kind {
+    case .any:
+      return true
+    case .glob:
+      let start = Int(plan.resourceBounds[Int(e.boundsStart)])
+      let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
+      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: plan.resourceTokens[start..<end]), r.resource)
+    case .segments:
+      let bounds = plan.resourceBounds
+      return Run.segmentsMatch(
+        plan.resourceTokens,
+        UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
+        r.resource, r.colons)
+    case .template:
+      let context = r.storage.context
+      return policies[p].plan.templates[Int(e.boundsStart)].matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
+    }
+  }
+
+  /// `ARNMatcher.match` with the resource's colons found in advance: each of the
+  /// pattern's first five parts matches the same part of the ARN; the last part may
+  /// span colons only when it is the sixth or ends with `*`.
+  @inline(__always)
+  static func segmentsMatch(
+    _ tokens: UnsafeBufferPointer<UInt16>, _ bounds: UnsafeBufferPointer<Int32>, _ s: UnsafeBufferPointer<UInt8>,
+    _ colons: Colons
+  ) -> Bool {
+    let last = bounds.count - 2
+    var start = 0
+    var i = 0
+    while i <= last {
+      let seg = UnsafeBufferPointer(rebasing: tokens[Int(bounds[i])..<Int(bounds[i + 1])])
+      if i == last {
+        let rest = UnsafeBufferPointer(rebasing: s[start...])
+        if i == 5 || seg.last == WildcardPattern.star { return WildcardPattern.glob(seg, rest) }
+        if colons.count > i { return false }
+        return WildcardPattern.glob(seg, rest)
+      }
+      guard i < colons.count else { return false }
+      let colon = colons[i]
+      if !WildcardPattern.glob(seg, UnsafeBufferPointer(rebasing: s[start..<colon])) { return false }
+      start = colon + 1
+      i += 1
+    }
+    return false
+  }
+}
