@@ -3,9 +3,10 @@ import Glibc
 #else
 import Darwin
 #endif
+import IAMEvaluator
 import IAMPolicy
 
-/// Remembers policies already parsed from the same text.
+/// Remembers policies (and other request values) already read from the same text.
 ///
 /// Scripts that send thousands of requests (`simulate --batch`) repeat the same
 /// managed and inline policies on line after line; parsing each distinct text
@@ -15,12 +16,38 @@ import IAMPolicy
 /// A cache may be shared by threads: lookups and stores take a lock (held for a
 /// hash-table probe, never while parsing), so every policy text of a batch is
 /// parsed about once, not once per worker.
+///
+/// Besides single policies it keeps whole policy lists (the same list of cached
+/// policies, already named `PolicyInputList.1`, ...) and the small members that
+/// repeat too (`CallerArn`, `ActionNames`, `ResourceArns`, `ResourceOwner`, context
+/// entries), each by its raw bytes, so a repeated line costs lookups, not parsing.
 public final class PolicyCache: @unchecked Sendable {
-  struct Entry {
-    var raw: [UInt8]
-    var kind: PolicyKind
-    var policy: Policy
-    var warnings: [Diagnostic]
+  /// One policy text that parsed without errors.
+  final class Entry: @unchecked Sendable {
+    let raw: [UInt8]
+    let kind: PolicyKind
+    let policy: Policy
+    let warnings: [Diagnostic]
+    /// Identifies the entry in list keys.
+    let serial: Int
+
+    init(raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int) {
+      self.raw = raw
+      self.kind = kind
+      self.policy = policy
+      self.warnings = warnings
+      self.serial = serial
+    }
+
+    /// The policy and its warnings under the name of its place in a request.
+    func renamed(_ id: String) -> Hit {
+      var policy = policy
+      policy.id = id
+      policy.source.name = id
+      var warnings = warnings
+      for i in warnings.indices { warnings[i].range?.source = id }
+      return Hit(policy: policy, warnings: warnings)
+    }
   }
 
   /// A cached policy renamed for its new place, and the warnings its text gives.
@@ -29,9 +56,57 @@ public final class PolicyCache: @unchecked Sendable {
     var warnings: [Diagnostic]
   }
 
-  // INVARIANT: `buckets` and `count` are only touched with `mutex` held.
-  private var buckets: [UInt64: [Entry]] = [:]
+  /// A list of cached policies, named for their places, with their warnings in order.
+  struct PolicyList: @unchecked Sendable {
+    var policies: [Policy]
+    var warnings: [Diagnostic]
+  }
+
+  struct ListKey: Hashable {
+    var kind: PolicyKind
+    var serials: [Int]
+  }
+
+  /// What a request member's raw bytes read as, when they read without errors.
+  enum Value: @unchecked Sendable {
+    case caller(Principal)
+    case strings([String])
+    case owner(String)
+    case context(RequestContext)
+    case contextEntry(name: String, value: ContextValue)
+  }
+
+  /// Which member a value came from; the same bytes mean different things in each.
+  enum ValueTag: UInt64 {
+    case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntries, contextEntry
+  }
+
+  final class ValueEntry: @unchecked Sendable {
+    let raw: [UInt8]
+    let tag: ValueTag
+    let value: Value
+
+    init(raw: [UInt8], tag: ValueTag, value: Value) {
+      self.raw = raw
+      self.tag = tag
+      self.value = value
+    }
+  }
+
+  /// Policy strings are also found by a hash of their first 64, 128, 256 or 512 bytes
+  /// (the largest of these the string covers; see `match(_:kind:)`), so a hit never
+  /// scans the string for its end. Several lengths, because policies share long
+  /// beginnings (`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": ...`).
+  static let prefixTiers = [64, 128, 256, 512]
+
+  // INVARIANT: every `var` below is only touched with `mutex` held.
+  private var exact: [UInt64: [Entry]] = [:]
+  /// By `prefixHash(_:tier:)` of the largest tier the raw string covers.
+  private var prefixed: [UInt64: [Entry]] = [:]
+  private var lists: [ListKey: PolicyList] = [:]
+  private var values: [UInt64: [ValueEntry]] = [:]
   private var count = 0
+  private var valueCount = 0
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Bounds memory for hostile batches of all-different policies.
   public let capacity: Int
@@ -56,30 +131,120 @@ public final class PolicyCache: @unchecked Sendable {
 
   /// The cached policy parsed from exactly these raw bytes as this kind, renamed to `id`.
   func lookup(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, id: String) -> Hit? {
-    guard let entries = locked({ buckets[hash] }) else { return nil }
-    for entry in entries where entry.kind == kind && entry.raw.count == raw.count {
-      let same = entry.raw.withUnsafeBufferPointer { stored in
-        guard let a = stored.baseAddress, let b = raw.baseAddress else { return stored.count == raw.count }
-        return memcmp(a, b, raw.count) == 0
-      }
-      if same {
-        var policy = entry.policy
-        policy.id = id
-        policy.source.name = id
-        var warnings = entry.warnings
-        for i in warnings.indices { warnings[i].range?.source = id }
-        return Hit(policy: policy, warnings: warnings)
-      }
-    }
+    entry(raw, hash: hash, kind: kind)?.renamed(id)
+  }
+
+  /// The entry parsed from exactly these raw bytes (a whole JSON string, quotes included).
+  func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
+    guard let entries = locked({ exact[hash] }) else { return nil }
+    for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
     return nil
   }
 
+  /// The entry whose raw string starts `rest` (which runs on past the string's end).
+  ///
+  /// A JSON string ends at its first unescaped quote, so when a cached string's bytes
+  /// are a prefix of `rest` the string there is that very string: one `memcmp`,
+  /// found by a hash of the first bytes, replaces scanning for the end. The string's
+  /// length is unknown, so each tier `rest` covers is tried, longest first.
+  func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
+    let tiers = PolicyCache.prefixTiers
+    guard rest.count >= tiers[0] else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { hashes in
+      let covered = PolicyCache.prefixHashes(rest, into: hashes)
+      pthread_mutex_lock(mutex)
+      defer { pthread_mutex_unlock(mutex) }
+      for t in stride(from: covered - 1, through: 0, by: -1) {
+        guard let entries = prefixed[hashes[t]] else { continue }
+        for entry in entries where entry.kind == kind && entry.raw.count <= rest.count {
+          if PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count])) { return entry }
+        }
+      }
+      return nil
+    }
+  }
+
+  /// The prefix hashes of `bytes` for each tier it covers, in `hashes`; returns how many.
+  /// One pass: the hash of a longer prefix continues that of the shorter one.
+  static func prefixHashes(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var i = 0
+    var covered = 0
+    for (t, tier) in prefixTiers.enumerated() {
+      guard tier <= bytes.count else { break }
+      while i < tier {
+        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        i += 8
+      }
+      hashes[t] = (h ^ (h >> 29)) &+ UInt64(tier)
+      covered = t + 1
+    }
+    return covered
+  }
+
   func store(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]) {
-    let entry = Entry(raw: Array(raw), kind: kind, policy: policy, warnings: warnings)
-    locked {
-      guard count < capacity else { return }
-      buckets[hash, default: []].append(entry)
+    _ = storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings)
+  }
+
+  /// Stores a clean parse; nil when the cache is full.
+  func storeEntry(
+    _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
+  ) -> Entry? {
+    let prefixHash = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PolicyCache.prefixTiers.count) {
+      hashes -> UInt64? in
+      let covered = PolicyCache.prefixHashes(raw, into: hashes)
+      return covered > 0 ? hashes[covered - 1] : nil
+    }
+    let bytes = Array(raw)
+    return locked { () -> Entry? in
+      // Another worker may have stored the same text meanwhile: keep one entry per text.
+      if let entries = exact[hash] {
+        for entry in entries where entry.kind == kind && entry.raw == bytes { return entry }
+      }
+      guard count < capacity else { return nil }
+      let entry = Entry(raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count)
+      exact[hash, default: []].append(entry)
+      if let prefixHash { prefixed[prefixHash, default: []].append(entry) }
       count += 1
+      return entry
+    }
+  }
+
+  func list(_ key: ListKey) -> PolicyList? { locked { lists[key] } }
+
+  func storeList(_ key: ListKey, _ list: PolicyList) {
+    locked {
+      guard lists.count < capacity else { return }
+      lists[key] = list
+    }
+  }
+
+  func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
+    let h = PolicyCache.hash(raw) ^ tag.rawValue
+    guard let entries = locked({ values[h] }) else { return nil }
+    for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
+    return nil
+  }
+
+  func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
+    let h = PolicyCache.hash(raw) ^ tag.rawValue
+    let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+    locked {
+      guard valueCount < capacity * 4 else { return }
+      values[h, default: []].append(entry)
+      valueCount += 1
+    }
+  }
+
+  static func same(_ stored: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard stored.count == raw.count else { return false }
+    return stored.withUnsafeBufferPointer { stored in
+      guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
+      return memcmp(a, b, raw.count) == 0
     }
   }
 
