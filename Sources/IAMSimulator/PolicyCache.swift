@@ -30,13 +30,22 @@ public final class PolicyCache: @unchecked Sendable {
     let warnings: [Diagnostic]
     /// Identifies the entry in list keys.
     let serial: Int
+    /// `PolicyCache.hash(raw)`.
+    let hash: UInt64
+    /// The hash `match` finds it by; nil for strings shorter than the shortest tier.
+    let prefixHash: UInt64?
 
-    init(raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int) {
+    init(
+      raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int, hash: UInt64,
+      prefixHash: UInt64?
+    ) {
+      self.hash = hash
       self.raw = raw
       self.kind = kind
       self.policy = policy
       self.warnings = warnings
       self.serial = serial
+      self.prefixHash = prefixHash
     }
 
     /// The policy and its warnings under the name of its place in a request.
@@ -152,16 +161,28 @@ public final class PolicyCache: @unchecked Sendable {
     guard rest.count >= tiers[0] else { return nil }
     return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { hashes in
       let covered = PolicyCache.prefixHashes(rest, into: hashes)
-      pthread_mutex_lock(mutex)
-      defer { pthread_mutex_unlock(mutex) }
-      for t in stride(from: covered - 1, through: 0, by: -1) {
-        guard let entries = prefixed[hashes[t]] else { continue }
-        for entry in entries where entry.kind == kind && entry.raw.count <= rest.count {
-          if PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count])) { return entry }
-        }
-      }
-      return nil
+      return match(rest, kind: kind, hashes: UnsafeBufferPointer(rebasing: hashes[0..<covered]))
     }
+  }
+
+  /// `match` with the prefix hashes of `rest` computed.
+  func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind, hashes: UnsafeBufferPointer<UInt64>) -> Entry? {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed)
+  }
+
+  static func match(
+    _ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind, hashes: UnsafeBufferPointer<UInt64>,
+    in table: [UInt64: [Entry]]
+  ) -> Entry? {
+    for t in stride(from: hashes.count - 1, through: 0, by: -1) {
+      guard let entries = table[hashes[t]] else { continue }
+      for entry in entries where entry.kind == kind && entry.raw.count <= rest.count {
+        if PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count])) { return entry }
+      }
+    }
+    return nil
   }
 
   /// The prefix hashes of `bytes` for each tier it covers, in `hashes`; returns how many.
@@ -206,7 +227,9 @@ public final class PolicyCache: @unchecked Sendable {
         for entry in entries where entry.kind == kind && entry.raw == bytes { return entry }
       }
       guard count < capacity else { return nil }
-      let entry = Entry(raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count)
+      let entry = Entry(
+        raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
+        prefixHash: prefixHash)
       exact[hash, default: []].append(entry)
       if let prefixHash { prefixed[prefixHash, default: []].append(entry) }
       count += 1
@@ -224,18 +247,23 @@ public final class PolicyCache: @unchecked Sendable {
   }
 
   func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
-    let h = PolicyCache.hash(raw) ^ tag.rawValue
-    guard let entries = locked({ values[h] }) else { return nil }
-    for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
+    valueEntry(raw, hash: PolicyCache.hash(raw) ^ tag.rawValue, tag: tag)?.value
+  }
+
+  func valueEntry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, tag: ValueTag) -> ValueEntry? {
+    guard let entries = locked({ values[hash] }) else { return nil }
+    for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry }
     return nil
   }
 
   func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
-    let h = PolicyCache.hash(raw) ^ tag.rawValue
-    let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+    storeValue(ValueEntry(raw: Array(raw), tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
+  }
+
+  func storeValue(_ entry: ValueEntry, hash: UInt64) {
     locked {
       guard valueCount < capacity * 4 else { return }
-      values[h, default: []].append(entry)
+      values[hash, default: []].append(entry)
       valueCount += 1
     }
   }
@@ -265,5 +293,86 @@ public final class PolicyCache: @unchecked Sendable {
       i += 1
     }
     return h ^ (h >> 29)
+  }
+
+  /// A worker's own front to a shared cache: what the worker has seen is found
+  /// without the lock, so two workers do not queue on it for every member of every
+  /// line. Misses go to the shared cache (each text is still parsed about once) and
+  /// are remembered here. Not for sharing between threads.
+  public final class Local {
+    let shared: PolicyCache
+    private var exact: [UInt64: [Entry]] = [:]
+    private var prefixed: [UInt64: [Entry]] = [:]
+    private var lists: [ListKey: PolicyList] = [:]
+    private var values: [UInt64: [ValueEntry]] = [:]
+
+    public init(_ shared: PolicyCache) { self.shared = shared }
+
+    private func remember(_ entry: Entry) {
+      if exact[entry.hash]?.contains(where: { $0 === entry }) != true { exact[entry.hash, default: []].append(entry) }
+      if let p = entry.prefixHash, prefixed[p]?.contains(where: { $0 === entry }) != true {
+        prefixed[p, default: []].append(entry)
+      }
+    }
+
+    func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
+      let tiers = PolicyCache.prefixTiers
+      guard rest.count >= tiers[0] else { return nil }
+      return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { all in
+        let hashes = UnsafeBufferPointer(rebasing: all[0..<PolicyCache.prefixHashes(rest, into: all)])
+        if let entry = PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed) { return entry }
+        guard let entry = shared.match(rest, kind: kind, hashes: hashes) else { return nil }
+        remember(entry)
+        return entry
+      }
+    }
+
+    func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
+      if let entries = exact[hash] {
+        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
+      }
+      guard let entry = shared.entry(raw, hash: hash, kind: kind) else { return nil }
+      remember(entry)
+      return entry
+    }
+
+    func storeEntry(
+      _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
+    ) -> Entry? {
+      guard let entry = shared.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings) else {
+        return nil
+      }
+      remember(entry)
+      return entry
+    }
+
+    func list(_ key: ListKey) -> PolicyList? {
+      if let list = lists[key] { return list }
+      guard let list = shared.list(key) else { return nil }
+      lists[key] = list
+      return list
+    }
+
+    func storeList(_ key: ListKey, _ list: PolicyList) {
+      shared.storeList(key, list)
+      if lists.count < shared.capacity { lists[key] = list }
+    }
+
+    func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
+      let h = PolicyCache.hash(raw) ^ tag.rawValue
+      if let entries = values[h] {
+        for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
+      }
+      guard let entry = shared.valueEntry(raw, hash: h, tag: tag) else { return nil }
+      values[h, default: []].append(entry)
+      return entry.value
+    }
+
+    func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
+      let h = PolicyCache.hash(raw) ^ tag.rawValue
+      let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+      shared.storeValue(entry, hash: h)
+      if values.count < shared.capacity * 4 { values[h, default: []].append(entry) }
+    }
   }
 }

@@ -19,7 +19,7 @@ extension SimulateRequest {
   /// It reads bytes the caller keeps alive, so a batch line needs no `SourceFile`
   /// (no copy) unless it falls back.
   static func parseClean(
-    _ bytes: UnsafeBufferPointer<UInt8>, name: String, limits: JSONParser.Limits, cache: PolicyCache
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, limits: JSONParser.Limits, cache: PolicyCache.Local
   ) -> Parsed<SimulateRequest>? {
     JSONScanner.scan(bytes, limits: limits) { scanner -> Parsed<SimulateRequest>? in
       // The reader only reads `file` to place errors, and any error sends the
@@ -83,13 +83,14 @@ extension SimulateRequest {
   }
 
   static func parseClean(_ file: SourceFile, limits: JSONParser.Limits, cache: PolicyCache) -> Parsed<SimulateRequest>? {
-    file.bytes.withUnsafeBufferPointer { parseClean($0, name: file.name, limits: limits, cache: cache) }
+    let local = PolicyCache.Local(cache)
+    return file.bytes.withUnsafeBufferPointer { parseClean($0, name: file.name, limits: limits, cache: local) }
   }
 }
 
 /// The cache-backed member readers of `SimulateRequest.parseClean`; nil means "fall back".
 struct CleanReader {
-  let cache: PolicyCache
+  let cache: PolicyCache.Local
   let limits: JSONParser.Limits
 
   /// `[ "policy", ... ]`: each string found in the cache by its first bytes, then

@@ -161,7 +161,7 @@ enum BatchRunner {
     _ bytes: UnsafeBufferPointer<UInt8>, name: String, lines: [BatchLines.Line], simulator: Simulator
   ) -> [Chunk] {
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    // Small chunks, handed out as workers free up, keep both cores busy to the end.
+    // Small chunks, handed out as workers free up, keep every core busy to the end.
     let count = max(1, min(lines.count / 16, cores * 64))
     let slots = ChunkSlots(count: count)
     // One cache for all workers: each distinct policy text is parsed about once.
@@ -170,25 +170,29 @@ enum BatchRunner {
     let size = bytes.count
     DispatchQueue.concurrentPerform(iterations: count) { chunk in
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
+      // A front to the cache that no other worker is using now: no lock for what it has seen.
+      let local = slots.takeLocal() ?? PolicyCache.Local(cache)
       var out = Chunk()
       out.json.reserveCapacity(64 << 10)
       for i in (lines.count * chunk / count)..<(lines.count * (chunk + 1) / count) {
         let line = lines[i]
         answer(
           UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), name: name, firstLine: line.number,
-          simulator: simulator, cache: cache, into: &out)
+          simulator: simulator, cache: local, into: &out)
         out.json.append(0x0A)
       }
       slots.set(chunk, out)
+      slots.giveBack(local)
     }
     // Freed by the process's exit: releasing thousands of cached policies one by
     // one took longer than some of the work above.
     _ = Unmanaged.passRetained(cache)
+    _ = Unmanaged.passRetained(slots)  // and the workers' fronts it keeps
     return slots.values()
   }
 
   static func answer(
-    _ line: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, simulator: Simulator, cache: PolicyCache,
+    _ line: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, simulator: Simulator, cache: PolicyCache.Local,
     into out: inout Chunk
   ) {
     switch simulator.run(line, name: name, firstLine: firstLine, cache: cache) {
@@ -237,9 +241,12 @@ enum BatchRunner {
   }
 
   /// Fixed slots written by index from several threads; each slot is written once.
+  /// It also keeps the workers' cache fronts between chunks.
   final class ChunkSlots: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Chunk>
     private let count: Int
+    private var idle: [PolicyCache.Local] = []
+    private let lock = NSLock()
 
     init(count: Int) {
       self.count = count
@@ -250,6 +257,19 @@ enum BatchRunner {
     deinit {
       storage.deinitialize(count: count)
       storage.deallocate()
+    }
+
+    /// A cache front no running chunk holds, if there is one; about one per core is made.
+    func takeLocal() -> PolicyCache.Local? {
+      lock.lock()
+      defer { lock.unlock() }
+      return idle.popLast()
+    }
+
+    func giveBack(_ local: PolicyCache.Local) {
+      lock.lock()
+      idle.append(local)
+      lock.unlock()
     }
 
     // INVARIANT: each index is set by exactly one worker, and read only after all finished.
