@@ -180,8 +180,66 @@ struct CleanReader {
     return .uncached(PolicyCache.Hit(policy: policy, warnings: parsed.diagnostics))
   }
 
-  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`, through the cache.
+  /// A JSON string of printable ASCII without escapes (what ARNs and action names
+  /// are), decoded in place; nil for anything else, which the generic reader reads.
+  func plainString(_ scanner: inout JSONScanner) -> String? {
+    guard let span = scanner.rawString(), span.end - span.start - 2 <= limits.maxStringBytes else { return nil }
+    let text = UnsafeBufferPointer(rebasing: scanner.bytes[(span.start + 1)..<(span.end - 1)])
+    for b in text where b < 0x20 || b >= 0x80 || b == UInt8(ascii: "\\") { return nil }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// `[ "plain string", ... ]`, as `plainString`.
+  func plainStrings(_ scanner: inout JSONScanner) -> [String]? {
+    guard scanner.consume(UInt8(ascii: "[")) else { return nil }
+    var out: [String] = []
+    if scanner.consume(UInt8(ascii: "]")) { return out }
+    repeat {
+      guard let s = plainString(&scanner) else { return nil }
+      out.append(s)
+    } while scanner.consume(UInt8(ascii: ","))
+    guard scanner.consume(UInt8(ascii: "]")) else { return nil }
+    return out
+  }
+
+  /// `ActionNames` or `ResourceArns` of plain strings, read directly with the checks of
+  /// `Reader.apply`; false sends the member (or the document) to the generic reader.
+  func directMember(_ scanner: inout JSONScanner, key: String, into request: inout SimulateRequest) -> Bool {
+    guard let list = plainStrings(&scanner) else { return false }
+    if key == "ActionNames" {
+      guard !list.isEmpty else { return false }
+      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return false }
+      request.actionNames = list
+    } else {
+      request.resourceArns = list.isEmpty ? ["*"] : list
+    }
+    return true
+  }
+
+  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: read directly or
+  /// through the cache, else by `Reader.apply`.
   func member(_ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest) -> Bool {
+    let start = scanner.offset
+    if key == "ActionNames" || key == "ResourceArns" {
+      if directMember(&scanner, key: key, into: &request) { return true }
+      scanner.offset = start
+    }
+    return cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
+  }
+
+  /// A plain-string `CallerArn` or `ResourceOwner` read as `Reader.apply` reads it, when
+  /// that gives no error; the scanner is then after the string.
+  func directValue(_ scanner: inout JSONScanner, from start: Int, tag: PolicyCache.ValueTag) -> PolicyCache.Value? {
+    guard tag == .callerArn || tag == .resourceOwner else { return nil }
+    scanner.offset = start
+    guard let text = plainString(&scanner) else { return nil }
+    if tag == .callerArn { return Principal(text).map { .caller($0) } }
+    return SimulateRequest.account(of: text).map { .owner($0) }
+  }
+
+  func cachedMember(
+    _ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest
+  ) -> Bool {
     let tag: PolicyCache.ValueTag =
       switch key {
       case "CallerArn": .callerArn
@@ -195,6 +253,9 @@ struct CleanReader {
     let value: PolicyCache.Value
     if let hit = cache.value(raw, tag: tag) {
       value = hit
+    } else if let direct = directValue(&scanner, from: start, tag: tag) {
+      value = direct
+      cache.storeValue(raw, tag: tag, value)
     } else {
       scanner.offset = start
       guard let json = scanner.value(depth: 1), !scanner.sawDuplicateKey else { return false }

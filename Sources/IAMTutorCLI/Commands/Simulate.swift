@@ -168,26 +168,29 @@ enum BatchRunner {
     let cache = PolicyCache()
     let base = UInt(bitPattern: bytes.baseAddress)
     let size = bytes.count
-    DispatchQueue.concurrentPerform(iterations: count) { chunk in
+    Workers.run(min(cores, count)) { _ in
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
-      // A front to the cache that no other worker is using now: no lock for what it has seen.
-      let local = slots.takeLocal() ?? PolicyCache.Local(cache)
-      var out = Chunk()
-      out.json.reserveCapacity(64 << 10)
-      for i in (lines.count * chunk / count)..<(lines.count * (chunk + 1) / count) {
-        let line = lines[i]
-        answer(
-          UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), name: name, firstLine: line.number,
-          simulator: simulator, cache: local, into: &out)
-        out.json.append(0x0A)
+      // The worker's own front to the cache: no lock for what it has seen.
+      let local = PolicyCache.Local(cache)
+      while let chunk = slots.next() {
+        var out = Chunk()
+        out.json.reserveCapacity(64 << 10)
+        for i in (lines.count * chunk / count)..<(lines.count * (chunk + 1) / count) {
+          let line = lines[i]
+          answer(
+            UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), name: name, firstLine: line.number,
+            simulator: simulator, cache: local, into: &out)
+          out.json.append(0x0A)
+        }
+        slots.set(chunk, out)
       }
-      slots.set(chunk, out)
-      slots.giveBack(local)
+      // Freed by the process's exit, as the shared cache below.
+      _ = Unmanaged.passRetained(local)
     }
     // Freed by the process's exit: releasing thousands of cached policies one by
     // one took longer than some of the work above.
     _ = Unmanaged.passRetained(cache)
-    _ = Unmanaged.passRetained(slots)  // and the workers' fronts it keeps
+
     return slots.values()
   }
 
@@ -241,11 +244,11 @@ enum BatchRunner {
   }
 
   /// Fixed slots written by index from several threads; each slot is written once.
-  /// It also keeps the workers' cache fronts between chunks.
+  /// It also hands out the chunk indices to whichever worker asks.
   final class ChunkSlots: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Chunk>
     private let count: Int
-    private var idle: [PolicyCache.Local] = []
+    private var handedOut = 0
     private let lock = NSLock()
 
     init(count: Int) {
@@ -259,22 +262,59 @@ enum BatchRunner {
       storage.deallocate()
     }
 
-    /// A cache front no running chunk holds, if there is one; about one per core is made.
-    func takeLocal() -> PolicyCache.Local? {
+    /// The next chunk nobody has taken yet, in order.
+    func next() -> Int? {
       lock.lock()
       defer { lock.unlock() }
-      return idle.popLast()
-    }
-
-    func giveBack(_ local: PolicyCache.Local) {
-      lock.lock()
-      idle.append(local)
-      lock.unlock()
+      guard handedOut < count else { return nil }
+      handedOut += 1
+      return handedOut - 1
     }
 
     // INVARIANT: each index is set by exactly one worker, and read only after all finished.
     func set(_ index: Int, _ value: Chunk) { storage[index] = value }
 
     func values() -> [Chunk] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+  }
+}
+
+/// Runs `body` on `count` threads (this one and `count - 1` new ones) and waits for all.
+///
+/// Plain threads rather than `DispatchQueue.concurrentPerform`: on Linux libdispatch's
+/// pool sometimes left the second core idle for a whole batch (1.0 CPUs used instead
+/// of 1.7, run after run). Bodies must share out the work themselves (a chunk queue),
+/// so a thread that fails to start only makes the batch slower.
+enum Workers {
+  final class Start: @unchecked Sendable {
+    let body: @Sendable (Int) -> Void
+    let index: Int
+
+    init(_ body: @escaping @Sendable (Int) -> Void, _ index: Int) {
+      self.body = body
+      self.index = index
+    }
+  }
+
+  static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    var threads: [pthread_t] = []
+    for i in 1..<max(1, count) {
+      let start = Unmanaged.passRetained(Start(body, i)).toOpaque()
+      var thread = pthread_t()
+      let made = pthread_create(
+        &thread, nil,
+        { raw in
+          guard let raw else { return nil }
+          let start = Unmanaged<Start>.fromOpaque(raw).takeRetainedValue()
+          start.body(start.index)
+          return nil
+        }, start)
+      if made == 0 {
+        threads.append(thread)
+      } else {
+        Unmanaged<Start>.fromOpaque(start).release()
+      }
+    }
+    body(0)
+    for thread in threads { pthread_join(thread, nil) }
   }
 }
