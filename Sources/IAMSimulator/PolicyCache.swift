@@ -3,9 +3,10 @@ import Glibc
 #else
 import Darwin
 #endif
+import IAMEvaluator
 import IAMPolicy
 
-/// Remembers policies already parsed from the same text.
+/// Remembers policies (and other request values) already read from the same text.
 ///
 /// Scripts that send thousands of requests (`simulate --batch`) repeat the same
 /// managed and inline policies on line after line; parsing each distinct text
@@ -15,12 +16,47 @@ import IAMPolicy
 /// A cache may be shared by threads: lookups and stores take a lock (held for a
 /// hash-table probe, never while parsing), so every policy text of a batch is
 /// parsed about once, not once per worker.
+///
+/// Besides single policies it keeps whole policy lists (the same list of cached
+/// policies, already named `PolicyInputList.1`, ...) and the small members that
+/// repeat too (`CallerArn`, `ActionNames`, `ResourceArns`, `ResourceOwner`, context
+/// entries), each by its raw bytes, so a repeated line costs lookups, not parsing.
 public final class PolicyCache: @unchecked Sendable {
-  struct Entry {
-    var raw: [UInt8]
-    var kind: PolicyKind
-    var policy: Policy
-    var warnings: [Diagnostic]
+  /// One policy text that parsed without errors.
+  final class Entry: @unchecked Sendable {
+    let raw: [UInt8]
+    let kind: PolicyKind
+    let policy: Policy
+    let warnings: [Diagnostic]
+    /// Identifies the entry in list keys.
+    let serial: Int
+    /// `PolicyCache.hash(raw)`.
+    let hash: UInt64
+    /// The hash `match` finds it by; nil for strings shorter than the shortest tier.
+    let prefixHash: UInt64?
+
+    init(
+      raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int, hash: UInt64,
+      prefixHash: UInt64?
+    ) {
+      self.hash = hash
+      self.raw = raw
+      self.kind = kind
+      self.policy = policy
+      self.warnings = warnings
+      self.serial = serial
+      self.prefixHash = prefixHash
+    }
+
+    /// The policy and its warnings under the name of its place in a request.
+    func renamed(_ id: String) -> Hit {
+      var policy = policy
+      policy.id = id
+      policy.source.name = id
+      var warnings = warnings
+      for i in warnings.indices { warnings[i].range?.source = id }
+      return Hit(policy: policy, warnings: warnings)
+    }
   }
 
   /// A cached policy renamed for its new place, and the warnings its text gives.
@@ -29,9 +65,57 @@ public final class PolicyCache: @unchecked Sendable {
     var warnings: [Diagnostic]
   }
 
-  // INVARIANT: `buckets` and `count` are only touched with `mutex` held.
-  private var buckets: [UInt64: [Entry]] = [:]
+  /// A list of cached policies, named for their places, with their warnings in order.
+  struct PolicyList: @unchecked Sendable {
+    var policies: [Policy]
+    var warnings: [Diagnostic]
+  }
+
+  struct ListKey: Hashable {
+    var kind: PolicyKind
+    var serials: [Int]
+  }
+
+  /// What a request member's raw bytes read as, when they read without errors.
+  enum Value: @unchecked Sendable {
+    case caller(Principal)
+    case strings([String])
+    case owner(String)
+    case context(RequestContext)
+    case contextEntry(name: String, value: ContextValue)
+  }
+
+  /// Which member a value came from; the same bytes mean different things in each.
+  enum ValueTag: UInt64 {
+    case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntries, contextEntry
+  }
+
+  final class ValueEntry: @unchecked Sendable {
+    let raw: [UInt8]
+    let tag: ValueTag
+    let value: Value
+
+    init(raw: [UInt8], tag: ValueTag, value: Value) {
+      self.raw = raw
+      self.tag = tag
+      self.value = value
+    }
+  }
+
+  /// Policy strings are also found by a hash of their first 64, 128, 256 or 512 bytes
+  /// (the largest of these the string covers; see `match(_:kind:)`), so a hit never
+  /// scans the string for its end. Several lengths, because policies share long
+  /// beginnings (`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": ...`).
+  static let prefixTiers = [64, 128, 256, 512]
+
+  // INVARIANT: every `var` below is only touched with `mutex` held.
+  private var exact: [UInt64: [Entry]] = [:]
+  /// By `prefixHash(_:tier:)` of the largest tier the raw string covers.
+  private var prefixed: [UInt64: [Entry]] = [:]
+  private var lists: [ListKey: PolicyList] = [:]
+  private var values: [UInt64: [ValueEntry]] = [:]
   private var count = 0
+  private var valueCount = 0
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Bounds memory for hostile batches of all-different policies.
   public let capacity: Int
@@ -56,30 +140,139 @@ public final class PolicyCache: @unchecked Sendable {
 
   /// The cached policy parsed from exactly these raw bytes as this kind, renamed to `id`.
   func lookup(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, id: String) -> Hit? {
-    guard let entries = locked({ buckets[hash] }) else { return nil }
-    for entry in entries where entry.kind == kind && entry.raw.count == raw.count {
-      let same = entry.raw.withUnsafeBufferPointer { stored in
-        guard let a = stored.baseAddress, let b = raw.baseAddress else { return stored.count == raw.count }
-        return memcmp(a, b, raw.count) == 0
-      }
-      if same {
-        var policy = entry.policy
-        policy.id = id
-        policy.source.name = id
-        var warnings = entry.warnings
-        for i in warnings.indices { warnings[i].range?.source = id }
-        return Hit(policy: policy, warnings: warnings)
+    entry(raw, hash: hash, kind: kind)?.renamed(id)
+  }
+
+  /// The entry parsed from exactly these raw bytes (a whole JSON string, quotes included).
+  func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
+    guard let entries = locked({ exact[hash] }) else { return nil }
+    for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
+    return nil
+  }
+
+  /// The entry whose raw string starts `rest` (which runs on past the string's end).
+  ///
+  /// A JSON string ends at its first unescaped quote, so when a cached string's bytes
+  /// are a prefix of `rest` the string there is that very string: one `memcmp`,
+  /// found by a hash of the first bytes, replaces scanning for the end. The string's
+  /// length is unknown, so each tier `rest` covers is tried, longest first.
+  func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
+    let tiers = PolicyCache.prefixTiers
+    guard rest.count >= tiers[0] else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { hashes in
+      let covered = PolicyCache.prefixHashes(rest, into: hashes)
+      return match(rest, kind: kind, hashes: UnsafeBufferPointer(rebasing: hashes[0..<covered]))
+    }
+  }
+
+  /// `match` with the prefix hashes of `rest` computed.
+  func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind, hashes: UnsafeBufferPointer<UInt64>) -> Entry? {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed)
+  }
+
+  static func match(
+    _ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind, hashes: UnsafeBufferPointer<UInt64>,
+    in table: [UInt64: [Entry]]
+  ) -> Entry? {
+    for t in stride(from: hashes.count - 1, through: 0, by: -1) {
+      guard let entries = table[hashes[t]] else { continue }
+      for entry in entries where entry.kind == kind && entry.raw.count <= rest.count {
+        if PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count])) { return entry }
       }
     }
     return nil
   }
 
+  /// The prefix hashes of `bytes` for each tier it covers, in `hashes`; returns how many.
+  /// One pass: the hash of a longer prefix continues that of the shorter one.
+  static func prefixHashes(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var i = 0
+    var covered = 0
+    for (t, tier) in prefixTiers.enumerated() {
+      guard tier <= bytes.count else { break }
+      while i < tier {
+        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        i += 8
+      }
+      hashes[t] = (h ^ (h >> 29)) &+ UInt64(tier)
+      covered = t + 1
+    }
+    return covered
+  }
+
   func store(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]) {
-    let entry = Entry(raw: Array(raw), kind: kind, policy: policy, warnings: warnings)
-    locked {
-      guard count < capacity else { return }
-      buckets[hash, default: []].append(entry)
+    _ = storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings)
+  }
+
+  /// Stores a clean parse; nil when the cache is full.
+  func storeEntry(
+    _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
+  ) -> Entry? {
+    let prefixHash = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: PolicyCache.prefixTiers.count) {
+      hashes -> UInt64? in
+      let covered = PolicyCache.prefixHashes(raw, into: hashes)
+      return covered > 0 ? hashes[covered - 1] : nil
+    }
+    let bytes = Array(raw)
+    return locked { () -> Entry? in
+      // Another worker may have stored the same text meanwhile: keep one entry per text.
+      if let entries = exact[hash] {
+        for entry in entries where entry.kind == kind && entry.raw == bytes { return entry }
+      }
+      guard count < capacity else { return nil }
+      let entry = Entry(
+        raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
+        prefixHash: prefixHash)
+      exact[hash, default: []].append(entry)
+      if let prefixHash { prefixed[prefixHash, default: []].append(entry) }
       count += 1
+      return entry
+    }
+  }
+
+  func list(_ key: ListKey) -> PolicyList? { locked { lists[key] } }
+
+  func storeList(_ key: ListKey, _ list: PolicyList) {
+    locked {
+      guard lists.count < capacity else { return }
+      lists[key] = list
+    }
+  }
+
+  func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
+    valueEntry(raw, hash: PolicyCache.hash(raw) ^ tag.rawValue, tag: tag)?.value
+  }
+
+  func valueEntry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, tag: ValueTag) -> ValueEntry? {
+    guard let entries = locked({ values[hash] }) else { return nil }
+    for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry }
+    return nil
+  }
+
+  func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
+    storeValue(ValueEntry(raw: Array(raw), tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
+  }
+
+  func storeValue(_ entry: ValueEntry, hash: UInt64) {
+    locked {
+      guard valueCount < capacity * 4 else { return }
+      values[hash, default: []].append(entry)
+      valueCount += 1
+    }
+  }
+
+  static func same(_ stored: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard stored.count == raw.count else { return false }
+    return stored.withUnsafeBufferPointer { stored in
+      guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
+      return memcmp(a, b, raw.count) == 0
     }
   }
 
@@ -100,5 +293,86 @@ public final class PolicyCache: @unchecked Sendable {
       i += 1
     }
     return h ^ (h >> 29)
+  }
+
+  /// A worker's own front to a shared cache: what the worker has seen is found
+  /// without the lock, so two workers do not queue on it for every member of every
+  /// line. Misses go to the shared cache (each text is still parsed about once) and
+  /// are remembered here. Not for sharing between threads.
+  public final class Local {
+    let shared: PolicyCache
+    private var exact: [UInt64: [Entry]] = [:]
+    private var prefixed: [UInt64: [Entry]] = [:]
+    private var lists: [ListKey: PolicyList] = [:]
+    private var values: [UInt64: [ValueEntry]] = [:]
+
+    public init(_ shared: PolicyCache) { self.shared = shared }
+
+    private func remember(_ entry: Entry) {
+      if exact[entry.hash]?.contains(where: { $0 === entry }) != true { exact[entry.hash, default: []].append(entry) }
+      if let p = entry.prefixHash, prefixed[p]?.contains(where: { $0 === entry }) != true {
+        prefixed[p, default: []].append(entry)
+      }
+    }
+
+    func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
+      let tiers = PolicyCache.prefixTiers
+      guard rest.count >= tiers[0] else { return nil }
+      return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { all in
+        let hashes = UnsafeBufferPointer(rebasing: all[0..<PolicyCache.prefixHashes(rest, into: all)])
+        if let entry = PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed) { return entry }
+        guard let entry = shared.match(rest, kind: kind, hashes: hashes) else { return nil }
+        remember(entry)
+        return entry
+      }
+    }
+
+    func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
+      if let entries = exact[hash] {
+        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
+      }
+      guard let entry = shared.entry(raw, hash: hash, kind: kind) else { return nil }
+      remember(entry)
+      return entry
+    }
+
+    func storeEntry(
+      _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
+    ) -> Entry? {
+      guard let entry = shared.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings) else {
+        return nil
+      }
+      remember(entry)
+      return entry
+    }
+
+    func list(_ key: ListKey) -> PolicyList? {
+      if let list = lists[key] { return list }
+      guard let list = shared.list(key) else { return nil }
+      lists[key] = list
+      return list
+    }
+
+    func storeList(_ key: ListKey, _ list: PolicyList) {
+      shared.storeList(key, list)
+      if lists.count < shared.capacity { lists[key] = list }
+    }
+
+    func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
+      let h = PolicyCache.hash(raw) ^ tag.rawValue
+      if let entries = values[h] {
+        for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
+      }
+      guard let entry = shared.valueEntry(raw, hash: h, tag: tag) else { return nil }
+      values[h, default: []].append(entry)
+      return entry.value
+    }
+
+    func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
+      let h = PolicyCache.hash(raw) ^ tag.rawValue
+      let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+      shared.storeValue(entry, hash: h)
+      if values.count < shared.capacity * 4 { values[h, default: []].append(entry) }
+    }
   }
 }

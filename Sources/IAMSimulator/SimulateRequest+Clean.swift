@@ -4,18 +4,28 @@ import IAMPolicy
 extension SimulateRequest {
   /// Reads a document that has no problem at all, or returns nil.
   ///
-  /// Batches repeat the same policies line after line, and those are most of
-  /// the bytes. This reader finds each policy string's raw extent and looks the
-  /// bytes up in the cache before decoding anything: a hit means the very same
-  /// bytes were decoded and parsed cleanly before, so neither is needed again.
-  /// Every other member goes through the generic JSON reader and `Reader.apply`.
+  /// Batches repeat the same policies, callers, actions and context entries line
+  /// after line, and the policies are most of the bytes. This reader finds each
+  /// member's raw extent and looks the bytes up in the cache before decoding
+  /// anything: a hit means the very same bytes were read cleanly before, so
+  /// neither decoding nor parsing is needed again. Misses go through the generic
+  /// JSON reader and the same `Reader` code as `parse`, and are stored.
   /// The moment anything would produce an error (a syntax error, a repeated key,
-  /// a bad value) it gives up, and `parse` reads the document the generic way,
-  /// which reports everything exactly as before. Policy warnings come back in
-  /// the same order the generic reader gives them.
-  static func parseClean(_ file: SourceFile, limits: JSONParser.Limits, cache: PolicyCache) -> Parsed<SimulateRequest>? {
-    JSONScanner.scan(file, limits: limits) { scanner -> Parsed<SimulateRequest>? in
-      var reader = Reader(file: file, diagnostics: [], limits: limits, cache: cache)
+  /// a bad value) or the document has a shape this reader does not handle (SCP or
+  /// RCP levels, a policy given as an object) it gives up, and `parse` reads the
+  /// document the generic way, which reports everything exactly as before.
+  /// Policy warnings come back in the same order the generic reader gives them.
+  ///
+  /// It reads bytes the caller keeps alive, so a batch line needs no `SourceFile`
+  /// (no copy) unless it falls back.
+  static func parseClean(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, limits: JSONParser.Limits, cache: PolicyCache.Local
+  ) -> Parsed<SimulateRequest>? {
+    JSONScanner.scan(bytes, limits: limits) { scanner -> Parsed<SimulateRequest>? in
+      // The reader only reads `file` to place errors, and any error sends the
+      // document to the generic reader, so it needs no copy of the bytes.
+      var reader = Reader(file: SourceFile(name: name, bytes: []), diagnostics: [], limits: limits, cache: nil)
+      let clean = CleanReader(cache: cache, limits: limits)
       var request = SimulateRequest()
       var sawPolicies = false
       var sawActions = false
@@ -27,34 +37,43 @@ extension SimulateRequest {
         let keySpan = SourceSpan(start: keyStart, end: scanner.offset)
         keys.append(key)
         guard scanner.consume(UInt8(ascii: ":")) else { return nil }
-        let kind: PolicyKind? =
-          switch key {
-          case "PolicyInputList": .identity
-          case "PermissionsBoundaryPolicyInputList": .permissionsBoundary
-          case "SessionPolicyInputList": .session
-          default: nil
-          }
-        if let kind {
-          guard let list = cleanPolicies(&scanner, key: key, kind: kind, reader: &reader) else { return nil }
-          switch kind {
-          case .identity:
-            sawPolicies = true
-            request.identityPolicies = list
-          case .permissionsBoundary: request.permissionsBoundaries = list
-          default: request.sessionPolicies = list
-          }
-        } else if key == "ResourcePolicy", scanner.peek() == UInt8(ascii: "\"") {
-          guard let policy = cleanPolicy(&scanner, id: "ResourcePolicy", kind: .resource, reader: &reader) else {
-            return nil
-          }
+        switch key {
+        case "PolicyInputList":
+          guard let list = clean.policies(&scanner, key: key, kind: .identity) else { return nil }
+          sawPolicies = true
+          request.identityPolicies = list.policies
+          reader.diagnostics.append(contentsOf: list.warnings)
+        case "PermissionsBoundaryPolicyInputList":
+          guard let list = clean.policies(&scanner, key: key, kind: .permissionsBoundary) else { return nil }
+          request.permissionsBoundaries = list.policies
+          reader.diagnostics.append(contentsOf: list.warnings)
+        case "SessionPolicyInputList":
+          guard let list = clean.policies(&scanner, key: key, kind: .session) else { return nil }
+          request.sessionPolicies = list.policies
+          reader.diagnostics.append(contentsOf: list.warnings)
+        case "ResourcePolicy":
+          guard scanner.peek() == UInt8(ascii: "\""),
+            let list = clean.policyList(&scanner, key: key, kind: .resource, single: true),
+            let policy = list.policies.first
+          else { return nil }
           request.resourcePolicy = policy
-        } else {
+          reader.diagnostics.append(contentsOf: list.warnings)
+        case "CallerArn", "ActionNames", "ResourceArns", "ResourceOwner":
+          guard clean.member(&scanner, key: key, keySpan: keySpan, into: &request) else { return nil }
+          if key == "ActionNames" { sawActions = true }
+        case "ContextEntries":
+          guard let context = clean.context(&scanner) else { return nil }
+          request.context = context
+        case "ResourceHandlingOption", "MaxItems", "Marker":
           guard let value = scanner.value(depth: 1) else { return nil }
           reader.apply(
             JSONMember(key: key, keySpan: keySpan, value: value), to: &request, sawPolicies: &sawPolicies,
             sawActions: &sawActions)
+          guard reader.isClean else { return nil }
+        default:
+          // SCP and RCP levels, unknown keys: the generic reader.
+          return nil
         }
-        guard reader.isClean else { return nil }
       } while scanner.consume(UInt8(ascii: ","))
       guard scanner.consume(UInt8(ascii: "}")) else { return nil }
       scanner.skipWhitespace()
@@ -63,54 +82,247 @@ extension SimulateRequest {
     }
   }
 
-  /// `[ "policy", ... ]` as in `Reader.policies`; objects go through the generic reader.
-  private static func cleanPolicies(
-    _ scanner: inout JSONScanner, key: String, kind: PolicyKind, reader: inout Reader
-  ) -> [Policy]? {
+  static func parseClean(_ file: SourceFile, limits: JSONParser.Limits, cache: PolicyCache) -> Parsed<SimulateRequest>? {
+    let local = PolicyCache.Local(cache)
+    return file.bytes.withUnsafeBufferPointer { parseClean($0, name: file.name, limits: limits, cache: local) }
+  }
+}
+
+/// The cache-backed member readers of `SimulateRequest.parseClean`; nil means "fall back".
+struct CleanReader {
+  let cache: PolicyCache.Local
+  let limits: JSONParser.Limits
+
+  /// `[ "policy", ... ]`: each string found in the cache by its first bytes, then
+  /// the whole list (already named) by which cached policies it holds.
+  func policies(_ scanner: inout JSONScanner, key: String, kind: PolicyKind) -> PolicyCache.PolicyList? {
     guard scanner.consume(UInt8(ascii: "[")) else { return nil }
-    var policies: [Policy] = []
-    if scanner.consume(UInt8(ascii: "]")) { return policies }
+    if scanner.consume(UInt8(ascii: "]")) { return PolicyCache.PolicyList(policies: [], warnings: []) }
+    return policyList(&scanner, key: key, kind: kind, single: false)
+  }
+
+  /// The elements of a policy list after its `[` (through its `]`), or the one string
+  /// of `ResourcePolicy` when `single`.
+  func policyList(
+    _ scanner: inout JSONScanner, key: String, kind: PolicyKind, single: Bool
+  ) -> PolicyCache.PolicyList? {
+    var entries: [PolicyCache.Entry] = []
+    // Policies the cache was too full to keep, by position.
+    var uncached: [Int: PolicyCache.Hit] = [:]
     repeat {
-      let id = "\(key).\(policies.count + 1)"
-      if scanner.peek() == UInt8(ascii: "\"") {
-        guard let policy = cleanPolicy(&scanner, id: id, kind: kind, reader: &reader) else { return nil }
-        policies.append(policy)
-      } else {
-        guard let value = scanner.value(depth: 2), let policy = reader.policy(value, id: id, kind: kind),
-          reader.isClean
-        else { return nil }
-        policies.append(policy)
+      let id = single ? key : "\(key).\(entries.count + uncached.count + 1)"
+      guard scanner.peek() == UInt8(ascii: "\"") else { return nil }
+      switch policy(&scanner, id: id, kind: kind) {
+      case .none: return nil
+      case .some(.entry(let entry)): entries.append(entry)
+      case .some(.uncached(let hit)): uncached[entries.count + uncached.count] = hit
       }
-    } while scanner.consume(UInt8(ascii: ","))
-    guard scanner.consume(UInt8(ascii: "]")) else { return nil }
-    return policies
+    } while !single && scanner.consume(UInt8(ascii: ","))
+    guard single || scanner.consume(UInt8(ascii: "]")) else { return nil }
+    if uncached.isEmpty {
+      let listKey = PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial))
+      if let list = cache.list(listKey) { return list }
+      var list = PolicyCache.PolicyList(policies: [], warnings: [])
+      for (i, entry) in entries.enumerated() {
+        let hit = entry.renamed(single ? key : "\(key).\(i + 1)")
+        list.policies.append(hit.policy)
+        list.warnings.append(contentsOf: hit.warnings)
+      }
+      cache.storeList(listKey, list)
+      return list
+    }
+    var list = PolicyCache.PolicyList(policies: [], warnings: [])
+    var next = entries.makeIterator()
+    for i in 0..<(entries.count + uncached.count) {
+      let id = single ? key : "\(key).\(i + 1)"
+      let hit: PolicyCache.Hit
+      if let h = uncached[i] {
+        hit = h
+      } else if let entry = next.next() {
+        hit = entry.renamed(id)
+      } else {
+        return nil
+      }
+      list.policies.append(hit.policy)
+      list.warnings.append(contentsOf: hit.warnings)
+    }
+    return list
+  }
+
+  enum PolicyRead {
+    case entry(PolicyCache.Entry)
+    /// Parsed cleanly but not kept (the cache is full), already named.
+    case uncached(PolicyCache.Hit)
   }
 
   /// One policy given as a JSON string: from the cache by its raw bytes, or decoded and parsed.
-  private static func cleanPolicy(
-    _ scanner: inout JSONScanner, id: String, kind: PolicyKind, reader: inout Reader
-  ) -> Policy? {
+  func policy(_ scanner: inout JSONScanner, id: String, kind: PolicyKind) -> PolicyRead? {
     let start = scanner.offset
+    let all = scanner.bytes
+    if let entry = cache.match(UnsafeBufferPointer(rebasing: all[start...]), kind: kind) {
+      scanner.offset = start + entry.raw.count
+      return .entry(entry)
+    }
     guard let span = scanner.rawString(), span.end - span.start <= SimulateRequest.maxPolicyBytes,
-      span.end - span.start - 2 <= reader.limits.maxStringBytes
+      span.end - span.start - 2 <= limits.maxStringBytes
     else { return nil }
-    let cache = reader.cache
-    let hit: PolicyCache.Hit? = reader.file.bytes.withUnsafeBufferPointer { all in
-      guard span.end <= all.count else { return nil }
-      let raw = UnsafeBufferPointer(rebasing: all[span.start..<span.end])
-      return cache?.lookup(raw, hash: PolicyCache.hash(raw), kind: kind, id: id)
-    }
-    if let hit {
-      reader.diagnostics.append(contentsOf: hit.warnings)
-      return hit.policy
-    }
+    let raw = UnsafeBufferPointer(rebasing: all[span.start..<span.end])
+    let hash = PolicyCache.hash(raw)
+    if let entry = cache.entry(raw, hash: hash, kind: kind) { return .entry(entry) }
     // A miss: decode (which validates) and parse as the generic reader does.
     scanner.offset = start
-    let valueStart = scanner.offset
     guard let text = scanner.string() else { return nil }
-    let value = JSONValue(.string(text), span: SourceSpan(start: valueStart, end: scanner.offset))
-    guard let policy = reader.policy(value, id: id, kind: kind), reader.isClean else { return nil }
-    return policy
+    let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
+    guard !parsed.hasErrors, let policy = parsed.value else { return nil }
+    if let entry = cache.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: parsed.diagnostics) {
+      return .entry(entry)
+    }
+    return .uncached(PolicyCache.Hit(policy: policy, warnings: parsed.diagnostics))
+  }
+
+  /// A JSON string of printable ASCII without escapes (what ARNs and action names
+  /// are), decoded in place; nil for anything else, which the generic reader reads.
+  func plainString(_ scanner: inout JSONScanner) -> String? {
+    guard let span = scanner.rawString(), span.end - span.start - 2 <= limits.maxStringBytes else { return nil }
+    let text = UnsafeBufferPointer(rebasing: scanner.bytes[(span.start + 1)..<(span.end - 1)])
+    for b in text where b < 0x20 || b >= 0x80 || b == UInt8(ascii: "\\") { return nil }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// `[ "plain string", ... ]`, as `plainString`.
+  func plainStrings(_ scanner: inout JSONScanner) -> [String]? {
+    guard scanner.consume(UInt8(ascii: "[")) else { return nil }
+    var out: [String] = []
+    if scanner.consume(UInt8(ascii: "]")) { return out }
+    repeat {
+      guard let s = plainString(&scanner) else { return nil }
+      out.append(s)
+    } while scanner.consume(UInt8(ascii: ","))
+    guard scanner.consume(UInt8(ascii: "]")) else { return nil }
+    return out
+  }
+
+  /// `ActionNames` or `ResourceArns` of plain strings, read directly with the checks of
+  /// `Reader.apply`; false sends the member (or the document) to the generic reader.
+  func directMember(_ scanner: inout JSONScanner, key: String, into request: inout SimulateRequest) -> Bool {
+    guard let list = plainStrings(&scanner) else { return false }
+    if key == "ActionNames" {
+      guard !list.isEmpty else { return false }
+      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return false }
+      request.actionNames = list
+    } else {
+      request.resourceArns = list.isEmpty ? ["*"] : list
+    }
+    return true
+  }
+
+  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: read directly or
+  /// through the cache, else by `Reader.apply`.
+  func member(_ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest) -> Bool {
+    let start = scanner.offset
+    if key == "ActionNames" || key == "ResourceArns" {
+      if directMember(&scanner, key: key, into: &request) { return true }
+      scanner.offset = start
+    }
+    return cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
+  }
+
+  /// A plain-string `CallerArn` or `ResourceOwner` read as `Reader.apply` reads it, when
+  /// that gives no error; the scanner is then after the string.
+  func directValue(_ scanner: inout JSONScanner, from start: Int, tag: PolicyCache.ValueTag) -> PolicyCache.Value? {
+    guard tag == .callerArn || tag == .resourceOwner else { return nil }
+    scanner.offset = start
+    guard let text = plainString(&scanner) else { return nil }
+    if tag == .callerArn { return Principal(text).map { .caller($0) } }
+    return SimulateRequest.account(of: text).map { .owner($0) }
+  }
+
+  func cachedMember(
+    _ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest
+  ) -> Bool {
+    let tag: PolicyCache.ValueTag =
+      switch key {
+      case "CallerArn": .callerArn
+      case "ActionNames": .actionNames
+      case "ResourceArns": .resourceArns
+      default: .resourceOwner
+      }
+    let start = scanner.offset
+    guard let span = scanner.rawValue() else { return false }
+    let raw = UnsafeBufferPointer(rebasing: scanner.bytes[span.start..<span.end])
+    let value: PolicyCache.Value
+    if let hit = cache.value(raw, tag: tag) {
+      value = hit
+    } else if let direct = directValue(&scanner, from: start, tag: tag) {
+      value = direct
+      cache.storeValue(raw, tag: tag, value)
+    } else {
+      scanner.offset = start
+      guard let json = scanner.value(depth: 1), !scanner.sawDuplicateKey else { return false }
+      var reader = SimulateRequest.Reader(
+        file: SourceFile(name: "", bytes: []), diagnostics: [], limits: limits, cache: nil)
+      var scratch = SimulateRequest()
+      var sawPolicies = false
+      var sawActions = false
+      reader.apply(
+        JSONMember(key: key, keySpan: keySpan, value: json), to: &scratch, sawPolicies: &sawPolicies,
+        sawActions: &sawActions)
+      guard reader.diagnostics.isEmpty else { return false }
+      switch tag {
+      case .callerArn: value = .caller(scratch.caller)
+      case .actionNames: value = .strings(scratch.actionNames)
+      case .resourceArns: value = .strings(scratch.resourceArns)
+      default:
+        guard let owner = scratch.resourceOwner else { return false }
+        value = .owner(owner)
+      }
+      cache.storeValue(raw, tag: tag, value)
+    }
+    switch (tag, value) {
+    case (.callerArn, .caller(let p)): request.caller = p
+    case (.actionNames, .strings(let s)): request.actionNames = s
+    case (.resourceArns, .strings(let s)): request.resourceArns = s
+    case (.resourceOwner, .owner(let o)): request.resourceOwner = o
+    default: return false
+    }
+    return true
+  }
+
+  /// `ContextEntries`: the whole array by its bytes, else entry by entry, each entry
+  /// read by `Reader.contextEntries` once and then set in order as it does.
+  func context(_ scanner: inout JSONScanner) -> RequestContext? {
+    let start = scanner.offset
+    guard scanner.peek() == UInt8(ascii: "["), let span = scanner.rawValue() else { return nil }
+    let all = scanner.bytes
+    let raw = UnsafeBufferPointer(rebasing: all[span.start..<span.end])
+    if case .context(let context)? = cache.value(raw, tag: .contextEntries) { return context }
+    scanner.offset = start
+    guard scanner.consume(UInt8(ascii: "[")) else { return nil }
+    var context = RequestContext()
+    if !scanner.consume(UInt8(ascii: "]")) {
+      repeat {
+        let entryStart = scanner.offset
+        guard scanner.peek() == UInt8(ascii: "{"), let entrySpan = scanner.rawValue() else { return nil }
+        let entryRaw = UnsafeBufferPointer(rebasing: all[entrySpan.start..<entrySpan.end])
+        if case .contextEntry(let name, let value)? = cache.value(entryRaw, tag: .contextEntry) {
+          context[name] = value
+          continue
+        }
+        scanner.offset = entryStart
+        guard let json = scanner.value(depth: 2), !scanner.sawDuplicateKey else { return nil }
+        var reader = SimulateRequest.Reader(
+          file: SourceFile(name: "", bytes: []), diagnostics: [], limits: limits, cache: nil)
+        let one = reader.contextEntries(
+          JSONMember(key: "ContextEntries", keySpan: .none, value: JSONValue(.array([json]), span: json.span)))
+        guard reader.diagnostics.isEmpty, one.entries.count == 1 else { return nil }
+        let entry = one.entries[0]
+        cache.storeValue(entryRaw, tag: .contextEntry, .contextEntry(name: entry.name, value: entry.value))
+        context[entry.name] = entry.value
+      } while scanner.consume(UInt8(ascii: ","))
+      guard scanner.consume(UInt8(ascii: "]")), scanner.offset == span.end else { return nil }
+    }
+    cache.storeValue(raw, tag: .contextEntries, .context(context))
+    return context
   }
 }
 

@@ -46,6 +46,24 @@ public struct Simulator: Sendable {
   }
 }
 
+extension Simulator {
+  /// Answers one line of a batch read from bytes the caller keeps alive (a mapped
+  /// file): the cache-backed reader reads it in place, and only a line it gives up
+  /// on is copied into a `SourceFile` (named `name`, starting at `firstLine`) for
+  /// the generic reader, whose diagnostics carry the line's own line number.
+  /// `cache` is the calling worker's own front to the batch's shared cache.
+  public func run(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, cache: PolicyCache.Local
+  ) -> SimulateOutcome {
+    if let clean = SimulateRequest.parseClean(bytes, name: name, limits: .default, cache: cache),
+      let request = clean.value
+    {
+      return .answered(request, results(for: request), warnings: clean.diagnostics)
+    }
+    return run(SourceFile(name: name, bytes: Array(bytes), firstLine: firstLine), cache: cache.shared)
+  }
+}
+
 public enum SimulateOutcome: Sendable {
   case answered(SimulateRequest, [SimulationResult], warnings: [Diagnostic])
   case badInput([Diagnostic])

@@ -16,12 +16,21 @@ public struct JSONScanner {
   public static func scan<R>(
     _ file: SourceFile, limits: JSONParser.Limits = .default, _ body: (inout JSONScanner) -> R?
   ) -> R? {
-    guard file.bytes.count <= limits.maxBytes else { return nil }
-    return file.bytes.withUnsafeBufferPointer { buffer in
-      var scanner = JSONScanner(state: JSONParser.State(bytes: buffer, limits: limits))
-      return body(&scanner)
-    }
+    file.bytes.withUnsafeBufferPointer { buffer in scan(buffer, limits: limits, body) }
   }
+
+  /// As `scan(_:limits:_:)`, over bytes the caller keeps alive (a line of a mapped
+  /// batch file, read without copying it into a `SourceFile`).
+  public static func scan<R>(
+    _ bytes: UnsafeBufferPointer<UInt8>, limits: JSONParser.Limits = .default, _ body: (inout JSONScanner) -> R?
+  ) -> R? {
+    guard bytes.count <= limits.maxBytes else { return nil }
+    var scanner = JSONScanner(state: JSONParser.State(bytes: bytes, limits: limits))
+    return body(&scanner)
+  }
+
+  /// The whole document being scanned.
+  public var bytes: UnsafeBufferPointer<UInt8> { state.bytes }
 
   /// The UTF-8 offset of the cursor.
   public var offset: Int {
@@ -95,6 +104,57 @@ public struct JSONScanner {
       }
       i += b == 0x5C ? 2 : 1
     }
+  }
+
+  /// The span of the next value, without decoding or validating it: strings as in
+  /// `rawString()`, arrays and objects to their matching bracket, other tokens to
+  /// the next delimiter. Nil when the document ends first or nesting passes the
+  /// depth limit. Callers use it to find bytes to look up; on a miss they read the
+  /// value with `value(depth:)` from the same offset, which validates.
+  public mutating func rawValue() -> SourceSpan? {
+    guard let first = peek() else { return nil }
+    let start = state.index
+    if first == UInt8(ascii: "\"") { return rawString() }
+    let bytes = state.bytes
+    if first != UInt8(ascii: "[") && first != UInt8(ascii: "{") {
+      var i = start
+      while i < bytes.count {
+        let b = bytes[i]
+        if b == UInt8(ascii: ",") || b == UInt8(ascii: "]") || b == UInt8(ascii: "}") || b == 0x20 || b == 0x0A
+          || b == 0x0D || b == 0x09 || b == UInt8(ascii: ":")
+        {
+          break
+        }
+        i += 1
+      }
+      guard i > start else { return nil }
+      state.index = i
+      return SourceSpan(start: start, end: i)
+    }
+    var depth = 0
+    var i = start
+    while i < bytes.count {
+      let b = bytes[i]
+      switch b {
+      case UInt8(ascii: "\""):
+        state.index = i
+        guard let s = rawString() else { return nil }
+        i = s.end
+        continue
+      case UInt8(ascii: "["), UInt8(ascii: "{"):
+        depth += 1
+        if depth > state.limits.maxDepth { return nil }
+      case UInt8(ascii: "]"), UInt8(ascii: "}"):
+        depth -= 1
+        if depth == 0 {
+          state.index = i + 1
+          return SourceSpan(start: start, end: i + 1)
+        }
+      default: break
+      }
+      i += 1
+    }
+    return nil
   }
 
   /// The high bit of each byte of `word` that equals `byte`, plus possibly some above

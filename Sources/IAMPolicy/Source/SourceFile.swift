@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A document as the user gave it: a name to show in messages and its UTF-8 bytes.
 ///
 /// Positions are kept as UTF-8 offsets everywhere and turned into 1-based
@@ -29,24 +35,30 @@ public struct SourceFile: Sendable, Hashable {
   /// The 1-based line and column of a UTF-8 offset; columns count Unicode scalars.
   public func location(at offset: Int) -> SourceLocation {
     let offset = max(0, min(offset, bytes.count))
-    var line = firstLine
-    var lineStart = 0
-    var index = 0
-    while index < offset {
-      if bytes[index] == 0x0A {
+    return bytes.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return SourceLocation(line: firstLine, column: 1) }
+      var line = firstLine
+      var lineStart = 0
+      // Newlines with memchr, which is vectorised: most documents have few.
+      while lineStart < offset, let hit = memchr(base + lineStart, 0x0A, offset - lineStart) {
         line += 1
-        lineStart = index + 1
+        lineStart = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
       }
-      index += 1
+      // Columns count every byte but UTF-8 continuation bytes (10xxxxxx), eight at a time.
+      var continuations = 0
+      var i = lineStart
+      let raw = UnsafeRawPointer(base)
+      while i + 8 <= offset {
+        let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        continuations += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+        i += 8
+      }
+      while i < offset {
+        if bytes[i] & 0xC0 == 0x80 { continuations += 1 }
+        i += 1
+      }
+      return SourceLocation(line: line, column: 1 + (offset - lineStart) - continuations)
     }
-    var column = 1
-    var i = lineStart
-    while i < offset {
-      // Continuation bytes (10xxxxxx) belong to the scalar before them.
-      if bytes[i] & 0xC0 != 0x80 { column += 1 }
-      i += 1
-    }
-    return SourceLocation(line: line, column: column)
   }
 
   /// Both ends of a span as line:column positions in this file.

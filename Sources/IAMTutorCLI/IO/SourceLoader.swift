@@ -47,6 +47,71 @@ public enum SourceLoader {
     return SourceFile(name: path, bytes: try readAll(fd, path: path, limit: limit))
   }
 
+  /// A whole input file as bytes: mapped when it is a regular file (no `read` copy,
+  /// no page of it touched before it is needed), read otherwise (stdin, pipes).
+  public final class Input: @unchecked Sendable {
+    public let name: String
+    private let base: UnsafeRawPointer?
+    public let count: Int
+    private let mapped: Bool
+    private let owned: [UInt8]
+
+    init(name: String, mapping base: UnsafeRawPointer, count: Int) {
+      self.name = name
+      self.base = base
+      self.count = count
+      mapped = true
+      owned = []
+    }
+
+    init(name: String, bytes: [UInt8]) {
+      self.name = name
+      base = nil
+      count = bytes.count
+      mapped = false
+      owned = bytes
+    }
+
+    deinit {
+      if mapped, let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+    }
+
+    /// The bytes, valid only inside `body`.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+      if mapped, let base {
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+      }
+      return try owned.withUnsafeBufferPointer(body)
+    }
+  }
+
+  /// Opens `path` (or stdin for `-`) for reading as a whole, with the same checks and
+  /// messages as `load`; a large batch file is mapped rather than copied.
+  public static func input(_ path: String, limit: Int = defaultLimit) throws(LoadError) -> Input {
+    if path == "-" {
+      let file = try load(path, limit: limit)
+      return Input(name: file.name, bytes: file.bytes)
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw .unreadable(path: path, reason: "no such file")
+    }
+    if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a directory") }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw .unreadable(path: path, reason: "permission denied") }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+      let size = Int(info.st_size)
+      if size > limit { throw .tooLarge(path: path, bytes: size, limit: limit) }
+      if size == 0 { return Input(name: path, bytes: []) }
+      if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED {
+        return Input(name: path, mapping: UnsafeRawPointer(base), count: size)
+      }
+    }
+    return Input(name: path, bytes: try readAll(fd, path: path, limit: limit))
+  }
+
   /// Reads a file descriptor to its end straight into one array (no `Data`, no
   /// second copy): a 40 MB batch is read with a handful of `read` calls.
   static func readAll(_ fd: Int32, path: String, limit: Int) throws(LoadError) -> [UInt8] {
