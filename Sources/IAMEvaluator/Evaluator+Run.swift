@@ -424,14 +424,16 @@ struct Run {
           }
         }
       }
-      // Conditions: all must hold. As before the plan, the untraced path stops at the first
-      // failing condition, so keys after it are not reported missing (the traced path
-      // reports them; `simulate --batch` output depends on this, see TraceAgreementTests).
+      // Conditions: all must hold. Every key a relevant statement asks for and the request
+      // lacks is reported missing, as AWS's MissingContextValues does, even after a
+      // condition has already failed (the traced path reports the same keys).
+      var holds = true
       for condition in statement.conditions {
         let value = r.storage.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
         if value == nil && condition.op.base != .null { missing.append(condition.key) }
-        if !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { return nil }
+        if holds && !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { holds = false }
       }
+      if !holds { return nil }
     }
     return match
   }
