@@ -32,6 +32,8 @@ struct CLIFreePlay: FreePlay {
   let lessonsFolder: String
 
   func run(_ command: String, arguments: [String], world: String?) -> Result<String, FreePlayError> {
+    // Positions in answers read better relative to where the learner is.
+    let lessonsFolder = TutorContent.relative(self.lessonsFolder, to: FileManager.default.currentDirectoryPath)
     var argv: [String]
     switch command {
     case "can", "who-can", "graph":
