@@ -392,7 +392,7 @@ struct Run {
     }
     var match: UInt8 = 0
     if st.principalKind != 0 || st.hasConditions {
-      let statement = policyPlan._withUnsafeGuaranteedRef { $0.statements[s] }
+      let statement = st.statement.takeUnretainedValue()
       // Principal (resource-based policies)
       if let clause = statement.principal {
         switch clause {
