@@ -433,7 +433,11 @@ struct Run {
     if e.kind == .any { return true }
     let prefixLength = Int(e.prefixEnd - e.prefixStart)
     if prefixLength > r.resource.count { return false }
-    for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
+    // Read once: the getter is not always inlined across modules, and called per byte it
+    // cost a call per compared byte.
+    let tokens = plan.resourceTokens
+    let prefixStart = Int(e.prefixStart)
+    for i in 0..<prefixLength where tokens[prefixStart + i] != UInt16(r.resource[i]) {
       return false
     }
     switch e.kind {
@@ -442,11 +446,11 @@ struct Run {
     case .glob:
       let start = Int(plan.resourceBounds[Int(e.boundsStart)])
       let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
-      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: plan.resourceTokens[start..<end]), r.resource)
+      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[start..<end]), r.resource)
     case .segments:
       let bounds = plan.resourceBounds
       return Run.segmentsMatch(
-        plan.resourceTokens,
+        tokens,
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
         r.resource, r.colons)
     case .template:
