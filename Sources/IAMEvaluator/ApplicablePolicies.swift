@@ -50,19 +50,33 @@ public struct ApplicablePolicies: Sendable {
       hasResourceControl = resourceControlLevels != nil
       serviceControlCount = serviceControlLevels?.count ?? 0
       resourceControlCount = resourceControlLevels?.count ?? 0
-      var segments: [[Policy]] = serviceControlLevels ?? []
-      segments += resourceControlLevels ?? []
-      segments += [resource, identity, permissionsBoundary, session]
-      var flat: [PlanRef] = []
-      var bounds: [Int32] = [0]
-      for segment in segments {
-        for policy in segment { flat.append(PlanRef(tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan))) }
-        bounds.append(Int32(flat.count))
+      // Filled in place, without intermediate arrays: the simulator builds one of these per request.
+      let scp = serviceControlLevels ?? []
+      let rcp = resourceControlLevels ?? []
+      var total = resource.count + identity.count + permissionsBoundary.count + session.count
+      for level in scp { total += level.count }
+      for level in rcp { total += level.count }
+      let refs = UnsafeMutableBufferPointer<PlanRef>.allocate(capacity: max(total, 1))
+      let bounds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: scp.count + rcp.count + 5)
+      var n = 0
+      var segment = 0
+      bounds[0] = 0
+      func add(_ list: [Policy]) {
+        for policy in list {
+          (refs.baseAddress! + n).initialize(to: PlanRef(tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan)))
+          n += 1
+        }
+        segment += 1
+        bounds[segment] = Int32(n)
       }
-      refs = .allocate(capacity: max(flat.count, 1))
-      _ = refs.initialize(from: flat)
-      self.bounds = .allocate(capacity: bounds.count)
-      _ = self.bounds.initialize(from: bounds)
+      for level in scp { add(level) }
+      for level in rcp { add(level) }
+      add(resource)
+      add(identity)
+      add(permissionsBoundary)
+      add(session)
+      self.refs = refs
+      self.bounds = bounds
     }
 
     deinit {
@@ -106,6 +120,11 @@ public struct ApplicablePolicies: Sendable {
           statementIndex: statement.index, sid: statement.sid, effect: statement.effect, span: statement.span,
           source: policy.pointee.source)
       }
+    }
+
+    /// Every policy's plan (`refs` may have a spare slot: it is never empty).
+    var allPlans: UnsafeBufferPointer<PlanRef> {
+      UnsafeBufferPointer(rebasing: refs[0..<Int(bounds[bounds.count - 1])])
     }
 
     /// The plans of segment `i` (see `refs`).

@@ -33,7 +33,7 @@ public struct Evaluator: Sendable {
     // plans are cold in the cache, and these misses then overlap instead of each
     // waiting for the one before it during the evaluation.
     var statements = 0
-    for ref in UnsafeBufferPointer(policies.storage.refs) { statements &+= ref.tables.statementCount }
+    for ref in policies.storage.allPlans { statements &+= ref.tables.statementCount }
     var capacity = min(max(statements, 8), 64)
     while true {
       let evaluation = withUnsafeTemporaryAllocation(of: Hit.self, capacity: capacity) { buffer in
