@@ -130,75 +130,61 @@ struct Run {
       let view = RequestView(
         storage: storage, action: action, serviceHash: storage.actionServiceHash,
         serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
-        colons: Colons(resource), hasBoundary: !policies.permissionsBoundary.isEmpty)
+        colons: Colons(resource), hasBoundary: !policies.storage.permissionsBoundary.isEmpty)
       return decide(view, policies)
     }
   }
 
   mutating func decide(_ r: RequestView, _ policies: ApplicablePolicies) -> Evaluation? {
     let storage = r.storage
+    let ps = policies.storage
     let callerAccount = storage.callerAccount
-    let ownerAccount = policies.resourceOwner ?? callerAccount
+    let ownerAccount = ps.resourceOwner ?? callerAccount
     let isCrossAccount = callerAccount != nil && ownerAccount != nil && callerAccount != ownerAccount
     let hasBoundary = r.hasBoundary
     let isServiceOrAnonymous = storage.isServiceOrAnonymous
     // SCPs bind the caller's account members; RCPs bind everyone calling the resource.
     // Neither binds service-linked roles; SCPs do not bind AWS services.
-    let scpApplies = policies.serviceControlLevels != nil && !storage.isServiceLinkedRole && !isServiceOrAnonymous
-    let rcpApplies = policies.resourceControlLevels != nil && !storage.isServiceLinkedRole
+    let scpApplies = ps.hasServiceControl && !storage.isServiceLinkedRole && !isServiceOrAnonymous
+    let rcpApplies = ps.hasResourceControl && !storage.isServiceLinkedRole
 
     var scpMissing: Int?
     var rcpMissing: Int?
     var organizationsAllowAll = true
-    if scpApplies, let levels = policies.serviceControlLevels {
-      for i in levels.indices {
-        let hasAllow = layer(levels[i], .serviceControl, level: i, r).hasAllow
+    if scpApplies {
+      for i in 0..<ps.serviceControlCount {
+        let hasAllow = layer(ps, .serviceControl, level: i, r).hasAllow
         if !hasAllow {
           organizationsAllowAll = false
           if scpMissing == nil { scpMissing = i }
         }
       }
     }
-    if rcpApplies, let levels = policies.resourceControlLevels {
-      for i in levels.indices {
-        let hasAllow = layer(levels[i], .resourceControl, level: i, r).hasAllow
+    if rcpApplies {
+      for i in 0..<ps.resourceControlCount {
+        let hasAllow = layer(ps, .resourceControl, level: i, r).hasAllow
         if !hasAllow {
           organizationsAllowAll = false
           if rcpMissing == nil { rcpMissing = i }
         }
       }
     }
-    _ = layer(policies.resource, .resource, level: 0, r, traced: !policies.resource.isEmpty)
-    let identityHasAllow = isServiceOrAnonymous ? false : layer(policies.identity, .identity, level: 0, r).hasAllow
-    let boundaryHasAllow = hasBoundary ? layer(policies.permissionsBoundary, .permissionsBoundary, level: 0, r).hasAllow : false
-    let sessionHasAllow = policies.session.isEmpty ? false : layer(policies.session, .session, level: 0, r).hasAllow
+    let sessionIsEmpty = ps.segment(ps.segmentIndex(.session, level: 0)).isEmpty
+    _ = layer(ps, .resource, level: 0, r, traced: !ps.segment(ps.segmentIndex(.resource, level: 0)).isEmpty)
+    let identityHasAllow = isServiceOrAnonymous ? false : layer(ps, .identity, level: 0, r).hasAllow
+    let boundaryHasAllow = hasBoundary ? layer(ps, .permissionsBoundary, level: 0, r).hasAllow : false
+    let sessionHasAllow = sessionIsEmpty ? false : layer(ps, .session, level: 0, r).hasAllow
     if overflowed { return nil }
 
     let boundaryAllows = !hasBoundary || boundaryHasAllow
-    let sessionAllows = policies.session.isEmpty || sessionHasAllow
+    let sessionAllows = sessionIsEmpty || sessionHasAllow
     let organizationsAllow: Bool? = (scpApplies || rcpApplies) ? organizationsAllowAll : nil
     let traces = self.traces
     let explain = self.explain
     let missingKeys = self.missingKeys()
     let hits = UnsafeBufferPointer(rebasing: self.hits[0..<count])
 
-    func ref(_ hit: Hit) -> StatementRef {
-      let list: [Policy]
-      switch hit.layer {
-      case .serviceControl: list = policies.serviceControlLevels?[Int(hit.level)] ?? []
-      case .resourceControl: list = policies.resourceControlLevels?[Int(hit.level)] ?? []
-      case .resource: list = policies.resource
-      case .identity: list = policies.identity
-      case .permissionsBoundary: list = policies.permissionsBoundary
-      case .session: list = policies.session
-      }
-      let policy = list[Int(hit.policy)]
-      let statement = policy.statements[Int(hit.statement)]
-      return StatementRef(
-        policyID: policy.id, kind: policy.kind, layer: hit.layer.layer(level: Int(hit.level)),
-        statementIndex: statement.index, sid: statement.sid, effect: statement.effect, span: statement.span,
-        source: policy.source)
-    }
+    func ref(_ hit: Hit) -> StatementRef { ps.statementRef(hit) }
     func refs(_ layer: LayerCode, where include: (Hit) -> Bool = { _ in true }) -> [StatementRef] {
       var out: [StatementRef] = []
       for hit in hits where hit.layer == layer && !hit.isDeny && include(hit) { out.append(ref(hit)) }
@@ -332,11 +318,12 @@ struct Run {
 
   /// Evaluates one layer's policies, recording the statements that apply.
   mutating func layer(
-    _ policies: [Policy], _ code: LayerCode, level: Int, _ r: RequestView, traced: Bool = true
+    _ ps: ApplicablePolicies.Storage, _ code: LayerCode, level: Int, _ r: RequestView, traced: Bool = true
   ) -> (hasAllow: Bool, hasDeny: Bool) {
     var hasAllow = false
     var hasDeny = false
     if explain {
+      let policies = ApplicablePolicies(storage: ps).policies(in: code.layer(level: level))
       var statementTraces: [StatementTrace] = []
       let layer = code.layer(level: level)
       for p in policies.indices {
@@ -360,12 +347,14 @@ struct Run {
       }
       return (hasAllow, hasDeny)
     }
-    for p in policies.indices {
-      let plan = policies[p].tables
+    let refs = ps.segment(ps.segmentIndex(code, level: level))
+    for p in refs.indices {
+      let ref = refs[p]
+      let plan = ref.tables
       let range = plan.candidateRange(forService: r.serviceHash)
       for k in range {
         let s = Int(plan.candidates[k])
-        guard let match = applies(plan, s, policies, p, r) else { continue }
+        guard let match = applies(plan, s, ref.plan, r) else { continue }
         let isDeny = plan.statementPlans[s].isDeny
         record(s, policy: p, level: level, layer: code, match: match, isDeny: isDeny)
         if isDeny { hasDeny = true } else { hasAllow = true }
@@ -376,7 +365,7 @@ struct Run {
 
   /// Whether statement `s` of the plan applies: nil when not, else its principal match code.
   @inline(__always)
-  mutating func applies(_ plan: PlanTables, _ s: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> UInt8? {
+  mutating func applies(_ plan: PlanTables, _ s: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> UInt8? {
     let st = plan.statementPlans[s]
     // Action
     var actionHit = false
@@ -395,7 +384,7 @@ struct Run {
     // Resource (absent in trust policies: the role itself)
     if st.resourceKind != 0 {
       var resourceHit = false
-      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, policies, p, r) {
+      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, policyPlan, r) {
         resourceHit = true
         break
       }
@@ -403,7 +392,7 @@ struct Run {
     }
     var match: UInt8 = 0
     if st.principalKind != 0 || st.hasConditions {
-      let statement = policies[p].statements[s]
+      let statement = st.statement.takeUnretainedValue()
       // Principal (resource-based policies)
       if let clause = statement.principal {
         switch clause {
@@ -439,12 +428,16 @@ struct Run {
   }
 
   @inline(__always)
-  func resourceMatches(_ plan: PlanTables, _ index: Int, _ policies: [Policy], _ p: Int, _ r: RequestView) -> Bool {
+  func resourceMatches(_ plan: PlanTables, _ index: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> Bool {
     let e = plan.resourceEntries[index]
     if e.kind == .any { return true }
     let prefixLength = Int(e.prefixEnd - e.prefixStart)
     if prefixLength > r.resource.count { return false }
-    for i in 0..<prefixLength where plan.resourceTokens[Int(e.prefixStart) + i] != UInt16(r.resource[i]) {
+    // Read once: the getter is not always inlined across modules, and called per byte it
+    // cost a call per compared byte.
+    let tokens = plan.resourceTokens
+    let prefixStart = Int(e.prefixStart)
+    for i in 0..<prefixLength where tokens[prefixStart + i] != UInt16(r.resource[i]) {
       return false
     }
     switch e.kind {
@@ -453,16 +446,16 @@ struct Run {
     case .glob:
       let start = Int(plan.resourceBounds[Int(e.boundsStart)])
       let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
-      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: plan.resourceTokens[start..<end]), r.resource)
+      return WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[start..<end]), r.resource)
     case .segments:
       let bounds = plan.resourceBounds
       return Run.segmentsMatch(
-        plan.resourceTokens,
+        tokens,
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
         r.resource, r.colons)
     case .template:
       let context = r.storage.context
-      return policies[p].plan.templates[Int(e.boundsStart)].matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
+      return policyPlan._withUnsafeGuaranteedRef { $0.templates[Int(e.boundsStart)] }.matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
     }
   }
 

@@ -33,15 +33,7 @@ public struct Evaluator: Sendable {
     // plans are cold in the cache, and these misses then overlap instead of each
     // waiting for the one before it during the evaluation.
     var statements = 0
-    func count(_ list: [Policy]) {
-      for p in list.indices { statements &+= list[p].tables.statementCount }
-    }
-    count(policies.resource)
-    count(policies.identity)
-    count(policies.permissionsBoundary)
-    count(policies.session)
-    for level in policies.serviceControlLevels ?? [] { count(level) }
-    for level in policies.resourceControlLevels ?? [] { count(level) }
+    for ref in policies.storage.allPlans { statements &+= ref.tables.statementCount }
     var capacity = min(max(statements, 8), 64)
     while true {
       let evaluation = withUnsafeTemporaryAllocation(of: Hit.self, capacity: capacity) { buffer in

@@ -25,6 +25,10 @@ package final class PolicyPlan: @unchecked Sendable {
     package var resourceStart: Int32
     package var resourceEnd: Int32
     package var hasConditions: Bool
+    /// The statement itself, for its principal and conditions: read from here, the
+    /// evaluator skips two dependent cache misses (the plan object, then its
+    /// `statements` array) before reaching it. Kept alive by `PolicyPlan.statements`.
+    package var statement: Unmanaged<Statement>
   }
 
   /// One `Action`/`NotAction` pattern, in 16 bytes (a policy may list hundreds).
@@ -154,7 +158,7 @@ package final class PolicyPlan: @unchecked Sendable {
           isDeny: statement.effect == .deny, isNotAction: isNotAction, resourceKind: resourceKind,
           principalKind: principalKind, actionStart: actionStart, actionEnd: Int32(actionEntries.count),
           resourceStart: resourceStart, resourceEnd: Int32(resourceEntries.count),
-          hasConditions: !statement.conditions.isEmpty))
+          hasConditions: !statement.conditions.isEmpty, statement: Unmanaged.passUnretained(statement)))
       // The same service grouping as `StatementIndex`.
       if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
         for hash in hashes {
