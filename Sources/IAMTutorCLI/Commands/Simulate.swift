@@ -34,7 +34,7 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     if let batch {
-      try runBatch(batch)
+      try Self.runBatch(batch)
       return
     }
     let path = cliInputJSON ?? "-"
@@ -91,7 +91,7 @@ struct Simulate: ParsableCommand {
   }
 
   /// One document per line in, one response per line out, in order.
-  func runBatch(_ path: String) throws {
+  static func runBatch(_ path: String) throws {
     let input: SourceLoader.Input
     do {
       input = try SourceLoader.input(path, limit: 4 << 30)
@@ -113,6 +113,32 @@ struct Simulate: ParsableCommand {
     }
     BatchRunner.write(chunks.map(\.json))
     if bad { throw ExitCode(ExitStatus.badInput.rawValue) }
+  }
+}
+
+/// `iam-tutor simulate --batch FILE`, recognised before ArgumentParser sees it.
+///
+/// Scripts run the batch over and over; building ArgumentParser's command tree
+/// (reflection over every command's properties) is a few milliseconds of each
+/// run. Only this exact shape is taken, with a FILE that cannot be read as an
+/// option (no leading `-`), so any other command line, help and every usage
+/// error still go through ArgumentParser and read exactly as before.
+public enum BatchFastPath {
+  /// The exit status of the batch when `arguments` (without the program name) are
+  /// exactly `simulate --batch FILE`; nil, having done nothing, otherwise.
+  public static func run(_ arguments: [String]) -> Int32? {
+    guard arguments.count == 3, arguments[0] == "simulate", arguments[1] == "--batch",
+      let first = arguments[2].utf8.first, first != UInt8(ascii: "-")
+    else { return nil }
+    do {
+      try Simulate.runBatch(arguments[2])
+      return 0
+    } catch let code as ExitCode {
+      return code.rawValue
+    } catch {
+      // runBatch throws only ExitCode; keep ArgumentParser's way out for anything else.
+      Simulate.exit(withError: error)
+    }
   }
 }
 
