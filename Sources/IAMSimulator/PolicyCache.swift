@@ -301,18 +301,18 @@ public final class PolicyCache: @unchecked Sendable {
   /// are remembered here. Not for sharing between threads.
   public final class Local {
     let shared: PolicyCache
-    private var exact: [UInt64: [Entry]] = [:]
-    private var prefixed: [UInt64: [Entry]] = [:]
+    // Flat open-addressing tables keyed by the hashes already computed: one probe
+    // touches one slot, where a Dictionary of arrays took a hash, a bucket and an array.
+    private var exact = FlatTable<Entry>()
+    private var prefixed = FlatTable<Entry>()
     private var lists: [ListKey: PolicyList] = [:]
-    private var values: [UInt64: [ValueEntry]] = [:]
+    private var values = FlatTable<ValueEntry>()
 
     public init(_ shared: PolicyCache) { self.shared = shared }
 
     private func remember(_ entry: Entry) {
-      if exact[entry.hash]?.contains(where: { $0 === entry }) != true { exact[entry.hash, default: []].append(entry) }
-      if let p = entry.prefixHash, prefixed[p]?.contains(where: { $0 === entry }) != true {
-        prefixed[p, default: []].append(entry)
-      }
+      if exact.first(entry.hash, where: { $0 === entry }) == nil { exact.insert(entry.hash, entry) }
+      if let p = entry.prefixHash, prefixed.first(p, where: { $0 === entry }) == nil { prefixed.insert(p, entry) }
     }
 
     func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
@@ -320,7 +320,13 @@ public final class PolicyCache: @unchecked Sendable {
       guard rest.count >= tiers[0] else { return nil }
       return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { all in
         let hashes = UnsafeBufferPointer(rebasing: all[0..<PolicyCache.prefixHashes(rest, into: all)])
-        if let entry = PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed) { return entry }
+        for t in stride(from: hashes.count - 1, through: 0, by: -1) {
+          let found = prefixed.first(hashes[t]) { entry in
+            entry.kind == kind && entry.raw.count <= rest.count
+              && PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count]))
+          }
+          if let found { return found }
+        }
         guard let entry = shared.match(rest, kind: kind, hashes: hashes) else { return nil }
         remember(entry)
         return entry
@@ -328,9 +334,7 @@ public final class PolicyCache: @unchecked Sendable {
     }
 
     func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
-      if let entries = exact[hash] {
-        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
-      }
+      if let entry = exact.first(hash, where: { $0.kind == kind && PolicyCache.same($0.raw, raw) }) { return entry }
       guard let entry = shared.entry(raw, hash: hash, kind: kind) else { return nil }
       remember(entry)
       return entry
@@ -360,11 +364,9 @@ public final class PolicyCache: @unchecked Sendable {
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
-      if let entries = values[h] {
-        for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
-      }
+      if let entry = values.first(h, where: { $0.tag == tag && PolicyCache.same($0.raw, raw) }) { return entry.value }
       guard let entry = shared.valueEntry(raw, hash: h, tag: tag) else { return nil }
-      values[h, default: []].append(entry)
+      values.insert(h, entry)
       return entry.value
     }
 
@@ -372,7 +374,51 @@ public final class PolicyCache: @unchecked Sendable {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
       let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
       shared.storeValue(entry, hash: h)
-      if values.count < shared.capacity * 4 { values[h, default: []].append(entry) }
+      if values.count < shared.capacity * 4 { values.insert(h, entry) }
     }
+  }
+}
+
+/// A hash table of objects keyed by a well-mixed 64-bit hash the caller already has:
+/// open addressing with linear probing in one flat array of (key, object) slots.
+/// Several objects may share a key; `first(_:where:)` tries each in turn.
+struct FlatTable<Element: AnyObject> {
+  struct Slot {
+    var key: UInt64
+    var value: Element?
+  }
+
+  private var slots: [Slot] = Array(repeating: Slot(key: 0, value: nil), count: 256)
+  private(set) var count = 0
+
+  /// The first object stored under `key` that `accept` takes.
+  func first(_ key: UInt64, where accept: (Element) -> Bool) -> Element? {
+    slots.withUnsafeBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = Int(truncatingIfNeeded: key) & mask
+      while let value = slots[i].value {
+        if slots[i].key == key && accept(value) { return value }
+        i = (i + 1) & mask
+      }
+      return nil
+    }
+  }
+
+  mutating func insert(_ key: UInt64, _ value: Element) {
+    if (count + 1) * 2 > slots.count { grow() }
+    slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = Int(truncatingIfNeeded: key) & mask
+      while slots[i].value != nil { i = (i + 1) & mask }
+      slots[i] = Slot(key: key, value: value)
+    }
+    count += 1
+  }
+
+  private mutating func grow() {
+    let old = slots
+    slots = Array(repeating: Slot(key: 0, value: nil), count: old.count * 2)
+    count = 0
+    for slot in old { if let value = slot.value { insert(slot.key, value) } }
   }
 }
