@@ -305,8 +305,30 @@ public final class PolicyCache: @unchecked Sendable {
     // touches one slot, where a Dictionary of arrays took a hash, a bucket and an array.
     private var exact = FlatTable<Entry>()
     private var prefixed = FlatTable<Entry>()
-    private var lists: [ListKey: PolicyList] = [:]
+    private var lists = FlatTable<ListBox>()
     private var values = FlatTable<ValueEntry>()
+
+    /// A list found by the serials of its entries, compared in place.
+    final class ListBox {
+      let kind: PolicyKind
+      let serials: [Int]
+      let list: PolicyList
+
+      init(_ key: ListKey, _ list: PolicyList) {
+        kind = key.kind
+        serials = key.serials
+        self.list = list
+      }
+    }
+
+    static func listHash<S: Sequence<Int>>(_ serials: S) -> UInt64 {
+      var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+      for s in serials {
+        h = (h ^ UInt64(truncatingIfNeeded: s)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+      }
+      return h
+    }
 
     public init(_ shared: PolicyCache) { self.shared = shared }
 
@@ -350,16 +372,24 @@ public final class PolicyCache: @unchecked Sendable {
       return entry
     }
 
-    func list(_ key: ListKey) -> PolicyList? {
-      if let list = lists[key] { return list }
+    /// The list of exactly these cached entries, in order, as this kind.
+    func list(_ kind: PolicyKind, _ entries: [Entry]) -> PolicyList? {
+      let h = Local.listHash(entries.lazy.map(\.serial))
+      let box = lists.first(h) { box in
+        guard box.kind == kind, box.serials.count == entries.count else { return false }
+        for i in entries.indices where box.serials[i] != entries[i].serial { return false }
+        return true
+      }
+      if let box { return box.list }
+      let key = ListKey(kind: kind, serials: entries.map(\.serial))
       guard let list = shared.list(key) else { return nil }
-      lists[key] = list
+      lists.insert(h, ListBox(key, list))
       return list
     }
 
     func storeList(_ key: ListKey, _ list: PolicyList) {
       shared.storeList(key, list)
-      if lists.count < shared.capacity { lists[key] = list }
+      if lists.count < shared.capacity { lists.insert(Local.listHash(key.serials), ListBox(key, list)) }
     }
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
