@@ -124,8 +124,21 @@ public final class PolicyCache: @unchecked Sendable {
     self.capacity = capacity
     mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     mutex.initialize(to: pthread_mutex_t())
-    pthread_mutex_init(mutex, nil)
+    // Held only for a hash-table probe: a waiter spins briefly (glibc's adaptive
+    // mutex) instead of going to sleep in the kernel and leaving its core idle.
+    var attributes = pthread_mutexattr_t()
+    pthread_mutexattr_init(&attributes)
+    #if canImport(Glibc)
+    pthread_mutexattr_settype(&attributes, PolicyCache.adaptiveMutex)
+    #endif
+    pthread_mutex_init(mutex, &attributes)
+    pthread_mutexattr_destroy(&attributes)
   }
+
+  #if canImport(Glibc)
+  /// glibc's `PTHREAD_MUTEX_ADAPTIVE_NP` (a GNU extension the Swift module may not export).
+  static let adaptiveMutex: Int32 = 3
+  #endif
 
   deinit {
     pthread_mutex_destroy(mutex)
