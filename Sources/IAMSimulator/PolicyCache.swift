@@ -124,8 +124,21 @@ public final class PolicyCache: @unchecked Sendable {
     self.capacity = capacity
     mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     mutex.initialize(to: pthread_mutex_t())
-    pthread_mutex_init(mutex, nil)
+    // Held only for a hash-table probe: a waiter spins briefly (glibc's adaptive
+    // mutex) instead of going to sleep in the kernel and leaving its core idle.
+    var attributes = pthread_mutexattr_t()
+    pthread_mutexattr_init(&attributes)
+    #if canImport(Glibc)
+    pthread_mutexattr_settype(&attributes, PolicyCache.adaptiveMutex)
+    #endif
+    pthread_mutex_init(mutex, &attributes)
+    pthread_mutexattr_destroy(&attributes)
   }
+
+  #if canImport(Glibc)
+  /// glibc's `PTHREAD_MUTEX_ADAPTIVE_NP` (a GNU extension the Swift module may not export).
+  static let adaptiveMutex: Int32 = 3
+  #endif
 
   deinit {
     pthread_mutex_destroy(mutex)
@@ -301,18 +314,40 @@ public final class PolicyCache: @unchecked Sendable {
   /// are remembered here. Not for sharing between threads.
   public final class Local {
     let shared: PolicyCache
-    private var exact: [UInt64: [Entry]] = [:]
-    private var prefixed: [UInt64: [Entry]] = [:]
-    private var lists: [ListKey: PolicyList] = [:]
-    private var values: [UInt64: [ValueEntry]] = [:]
+    // Flat open-addressing tables keyed by the hashes already computed: one probe
+    // touches one slot, where a Dictionary of arrays took a hash, a bucket and an array.
+    private var exact = FlatTable<Entry>()
+    private var prefixed = FlatTable<Entry>()
+    private var lists = FlatTable<ListBox>()
+    private var values = FlatTable<ValueEntry>()
+
+    /// A list found by the serials of its entries, compared in place.
+    final class ListBox {
+      let kind: PolicyKind
+      let serials: [Int]
+      let list: PolicyList
+
+      init(_ key: ListKey, _ list: PolicyList) {
+        kind = key.kind
+        serials = key.serials
+        self.list = list
+      }
+    }
+
+    static func listHash<S: Sequence<Int>>(_ serials: S) -> UInt64 {
+      var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+      for s in serials {
+        h = (h ^ UInt64(truncatingIfNeeded: s)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+      }
+      return h
+    }
 
     public init(_ shared: PolicyCache) { self.shared = shared }
 
     private func remember(_ entry: Entry) {
-      if exact[entry.hash]?.contains(where: { $0 === entry }) != true { exact[entry.hash, default: []].append(entry) }
-      if let p = entry.prefixHash, prefixed[p]?.contains(where: { $0 === entry }) != true {
-        prefixed[p, default: []].append(entry)
-      }
+      if exact.first(entry.hash, where: { $0 === entry }) == nil { exact.insert(entry.hash, entry) }
+      if let p = entry.prefixHash, prefixed.first(p, where: { $0 === entry }) == nil { prefixed.insert(p, entry) }
     }
 
     func match(_ rest: UnsafeBufferPointer<UInt8>, kind: PolicyKind) -> Entry? {
@@ -320,7 +355,13 @@ public final class PolicyCache: @unchecked Sendable {
       guard rest.count >= tiers[0] else { return nil }
       return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: tiers.count) { all in
         let hashes = UnsafeBufferPointer(rebasing: all[0..<PolicyCache.prefixHashes(rest, into: all)])
-        if let entry = PolicyCache.match(rest, kind: kind, hashes: hashes, in: prefixed) { return entry }
+        for t in stride(from: hashes.count - 1, through: 0, by: -1) {
+          let found = prefixed.first(hashes[t]) { entry in
+            entry.kind == kind && entry.raw.count <= rest.count
+              && PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count]))
+          }
+          if let found { return found }
+        }
         guard let entry = shared.match(rest, kind: kind, hashes: hashes) else { return nil }
         remember(entry)
         return entry
@@ -328,9 +369,7 @@ public final class PolicyCache: @unchecked Sendable {
     }
 
     func entry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind) -> Entry? {
-      if let entries = exact[hash] {
-        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
-      }
+      if let entry = exact.first(hash, where: { $0.kind == kind && PolicyCache.same($0.raw, raw) }) { return entry }
       guard let entry = shared.entry(raw, hash: hash, kind: kind) else { return nil }
       remember(entry)
       return entry
@@ -346,25 +385,31 @@ public final class PolicyCache: @unchecked Sendable {
       return entry
     }
 
-    func list(_ key: ListKey) -> PolicyList? {
-      if let list = lists[key] { return list }
+    /// The list of exactly these cached entries, in order, as this kind.
+    func list(_ kind: PolicyKind, _ entries: [Entry]) -> PolicyList? {
+      let h = Local.listHash(entries.lazy.map(\.serial))
+      let box = lists.first(h) { box in
+        guard box.kind == kind, box.serials.count == entries.count else { return false }
+        for i in entries.indices where box.serials[i] != entries[i].serial { return false }
+        return true
+      }
+      if let box { return box.list }
+      let key = ListKey(kind: kind, serials: entries.map(\.serial))
       guard let list = shared.list(key) else { return nil }
-      lists[key] = list
+      lists.insert(h, ListBox(key, list))
       return list
     }
 
     func storeList(_ key: ListKey, _ list: PolicyList) {
       shared.storeList(key, list)
-      if lists.count < shared.capacity { lists[key] = list }
+      if lists.count < shared.capacity { lists.insert(Local.listHash(key.serials), ListBox(key, list)) }
     }
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
-      if let entries = values[h] {
-        for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry.value }
-      }
+      if let entry = values.first(h, where: { $0.tag == tag && PolicyCache.same($0.raw, raw) }) { return entry.value }
       guard let entry = shared.valueEntry(raw, hash: h, tag: tag) else { return nil }
-      values[h, default: []].append(entry)
+      values.insert(h, entry)
       return entry.value
     }
 
@@ -372,7 +417,51 @@ public final class PolicyCache: @unchecked Sendable {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
       let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
       shared.storeValue(entry, hash: h)
-      if values.count < shared.capacity * 4 { values[h, default: []].append(entry) }
+      if values.count < shared.capacity * 4 { values.insert(h, entry) }
     }
+  }
+}
+
+/// A hash table of objects keyed by a well-mixed 64-bit hash the caller already has:
+/// open addressing with linear probing in one flat array of (key, object) slots.
+/// Several objects may share a key; `first(_:where:)` tries each in turn.
+struct FlatTable<Element: AnyObject> {
+  struct Slot {
+    var key: UInt64
+    var value: Element?
+  }
+
+  private var slots: [Slot] = Array(repeating: Slot(key: 0, value: nil), count: 256)
+  private(set) var count = 0
+
+  /// The first object stored under `key` that `accept` takes.
+  func first(_ key: UInt64, where accept: (Element) -> Bool) -> Element? {
+    slots.withUnsafeBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = Int(truncatingIfNeeded: key) & mask
+      while let value = slots[i].value {
+        if slots[i].key == key && accept(value) { return value }
+        i = (i + 1) & mask
+      }
+      return nil
+    }
+  }
+
+  mutating func insert(_ key: UInt64, _ value: Element) {
+    if (count + 1) * 2 > slots.count { grow() }
+    slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = Int(truncatingIfNeeded: key) & mask
+      while slots[i].value != nil { i = (i + 1) & mask }
+      slots[i] = Slot(key: key, value: value)
+    }
+    count += 1
+  }
+
+  private mutating func grow() {
+    let old = slots
+    slots = Array(repeating: Slot(key: 0, value: nil), count: old.count * 2)
+    count = 0
+    for slot in old { if let value = slot.value { insert(slot.key, value) } }
   }
 }

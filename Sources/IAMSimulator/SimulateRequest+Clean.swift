@@ -110,9 +110,10 @@ struct CleanReader {
     // Policies the cache was too full to keep, by position.
     var uncached: [Int: PolicyCache.Hit] = [:]
     repeat {
-      let id = single ? key : "\(key).\(entries.count + uncached.count + 1)"
       guard scanner.peek() == UInt8(ascii: "\"") else { return nil }
-      switch policy(&scanner, id: id, kind: kind) {
+      // The name is spelled out only for a policy the cache does not have.
+      let position = entries.count + uncached.count + 1
+      switch policy(&scanner, id: single ? key : "\(key).\(position)", kind: kind) {
       case .none: return nil
       case .some(.entry(let entry)): entries.append(entry)
       case .some(.uncached(let hit)): uncached[entries.count + uncached.count] = hit
@@ -120,15 +121,14 @@ struct CleanReader {
     } while !single && scanner.consume(UInt8(ascii: ","))
     guard single || scanner.consume(UInt8(ascii: "]")) else { return nil }
     if uncached.isEmpty {
-      let listKey = PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial))
-      if let list = cache.list(listKey) { return list }
+      if let list = cache.list(kind, entries) { return list }
       var list = PolicyCache.PolicyList(policies: [], warnings: [])
       for (i, entry) in entries.enumerated() {
         let hit = entry.renamed(single ? key : "\(key).\(i + 1)")
         list.policies.append(hit.policy)
         list.warnings.append(contentsOf: hit.warnings)
       }
-      cache.storeList(listKey, list)
+      cache.storeList(PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial)), list)
       return list
     }
     var list = PolicyCache.PolicyList(policies: [], warnings: [])
@@ -156,7 +156,7 @@ struct CleanReader {
   }
 
   /// One policy given as a JSON string: from the cache by its raw bytes, or decoded and parsed.
-  func policy(_ scanner: inout JSONScanner, id: String, kind: PolicyKind) -> PolicyRead? {
+  func policy(_ scanner: inout JSONScanner, id: @autoclosure () -> String, kind: PolicyKind) -> PolicyRead? {
     let start = scanner.offset
     let all = scanner.bytes
     if let entry = cache.match(UnsafeBufferPointer(rebasing: all[start...]), kind: kind) {
@@ -172,6 +172,7 @@ struct CleanReader {
     // A miss: decode (which validates) and parse as the generic reader does.
     scanner.offset = start
     guard let text = scanner.string() else { return nil }
+    let id = id()
     let parsed = PolicyParser.parse(SourceFile(name: id, text: text), as: kind, id: id, limits: limits)
     guard !parsed.hasErrors, let policy = parsed.value else { return nil }
     if let entry = cache.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: parsed.diagnostics) {

@@ -1,14 +1,13 @@
 extension PolicyParser.Context {
-  mutating func conditionBlock(_ value: JSONValue, path: String) -> [Condition] {
+  mutating func conditionBlock(_ value: JSONValue, path: @autoclosure () -> String) -> [Condition] {
     guard let operators = value.members else {
       report(
         .conditionWrongType, "`Condition` must be an object, found \(value.typeName)",
-        help: #"write "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}"#, at: value.span, path: path)
+        help: #"write "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}"#, at: value.span, path: path())
       return []
     }
     var conditions: [Condition] = []
     for entry in operators {
-      let opPath = "\(path).\(entry.key)"
       guard let op = ConditionOperator(entry.key) else {
         let lowered = entry.key.lowercased()
         let suggestion = ConditionOperator.Base.allCases.map(\.rawValue).first {
@@ -20,17 +19,16 @@ extension PolicyParser.Context {
         } else if let suggestion, entry.key.contains(where: \.isLowercase) {
           help = "operator names are case-sensitive: did you mean `\(entry.key.replacingCaseInsensitive(suggestion))`?"
         }
-        report(.conditionUnknownOperator, "unknown condition operator `\(entry.key)`", help: help, at: entry.keySpan, path: opPath)
+        report(.conditionUnknownOperator, "unknown condition operator `\(entry.key)`", help: help, at: entry.keySpan, path: "\(path()).\(entry.key)")
         continue
       }
       guard let keys = entry.value.members else {
         report(
           .conditionWrongType, "`\(entry.key)` must map condition keys to values, found \(entry.value.typeName)",
-          help: #"write "\#(entry.key)": {"aws:SourceIp": "203.0.113.0/24"}"#, at: entry.value.span, path: opPath)
+          help: #"write "\#(entry.key)": {"aws:SourceIp": "203.0.113.0/24"}"#, at: entry.value.span, path: "\(path()).\(entry.key)")
         continue
       }
       for keyMember in keys {
-        let keyPath = "\(opPath).\(keyMember.key)"
         var raw: [JSONValue] = []
         switch keyMember.value.kind {
         case .array(let elements): raw = elements
@@ -41,17 +39,17 @@ extension PolicyParser.Context {
           guard let text = element.scalarText else {
             report(
               .conditionWrongType, "condition values must be strings, numbers or booleans, found \(element.typeName)",
-              at: element.span, path: keyPath)
+              at: element.span, path: "\(path()).\(entry.key).\(keyMember.key)")
             continue
           }
           let v = ConditionValue(text: text, span: element.span, op: op.base, substitutesVariables: version.substitutesVariables)
-          checkValue(v, op: op, path: keyPath)
+          checkValue(v, op: op, path: "\(path()).\(entry.key).\(keyMember.key)")
           values.append(v)
         }
         if raw.isEmpty {
           report(
             .conditionInvalidValue, "`\(keyMember.key)` has no values, so this condition never matches",
-            at: keyMember.value.span, path: keyPath, severity: .warning)
+            at: keyMember.value.span, path: "\(path()).\(entry.key).\(keyMember.key)", severity: .warning)
         }
         conditions.append(
           Condition(
@@ -62,26 +60,27 @@ extension PolicyParser.Context {
     return conditions
   }
 
-  mutating func checkValue(_ v: ConditionValue, op: ConditionOperator, path: String) {
-    func warn(_ message: String, _ help: String) {
-      report(.conditionInvalidValue, message, help: help, at: v.span, path: path, severity: .warning)
-    }
+  mutating func checkValue(_ v: ConditionValue, op: ConditionOperator, path: @autoclosure () -> String) {
+    var warning: (message: String, help: String)?
     switch op.base.family {
     case .numeric where v.number == nil:
-      warn("`\(v.text)` is not a number, so \(op) never matches it", "Numeric operators compare integers or decimals")
+      warning = ("`\(v.text)` is not a number, so \(op) never matches it", "Numeric operators compare integers or decimals")
     case .date where v.date == nil:
-      warn("`\(v.text)` is not a date, so \(op) never matches it", "write an ISO 8601 date such as 2030-01-01T00:00:00Z, or epoch seconds")
+      warning = ("`\(v.text)` is not a date, so \(op) never matches it", "write an ISO 8601 date such as 2030-01-01T00:00:00Z, or epoch seconds")
     case .ipAddress where v.network == nil:
-      warn("`\(v.text)` is not an IP address or CIDR range", "write 203.0.113.0/24 or 2001:db8::/32")
+      warning = ("`\(v.text)` is not an IP address or CIDR range", "write 203.0.113.0/24 or 2001:db8::/32")
     case .bool where v.bool == nil, .null where v.bool == nil:
-      warn("`\(v.text)` is not true or false", "\(op.base.rawValue) takes \"true\" or \"false\"")
+      warning = ("`\(v.text)` is not true or false", "\(op.base.rawValue) takes \"true\" or \"false\"")
     default:
       break
+    }
+    if let warning {
+      report(.conditionInvalidValue, warning.message, help: warning.help, at: v.span, path: path(), severity: .warning)
     }
     if !op.base.allowsVariables && v.text.contains("${") && version.substitutesVariables {
       report(
         .conditionVariableNotAllowed, "policy variables are not substituted in \(op.base.rawValue) values",
-        help: "variables work only with String and ARN operators", at: v.span, path: path, severity: .warning)
+        help: "variables work only with String and ARN operators", at: v.span, path: path(), severity: .warning)
     }
   }
 }

@@ -1,40 +1,39 @@
 extension PolicyParser.Context {
   static let principalKeys = ["AWS", "Service", "Federated", "CanonicalUser"]
 
-  mutating func principalPatterns(_ member: JSONMember, path: String) -> [PrincipalPattern]? {
+  mutating func principalPatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [PrincipalPattern]? {
     if case .string(let s) = member.value.kind {
       if s == "*" { return [PrincipalPattern(value: .anyone, text: "*", span: member.value.span)] }
       report(
         .statementInvalidPrincipal, "`\(member.key)` must be \"*\" or an object such as {\"AWS\": \"...\"}",
         help: #"write "Principal": {"AWS": "\#(s)"} (or {"Service": ...} for an AWS service)"#,
-        at: member.value.span, path: path)
+        at: member.value.span, path: path())
       return nil
     }
     guard let members = member.value.members else {
       report(
         .statementWrongType, "`\(member.key)` must be \"*\" or an object, found \(member.value.typeName)",
-        at: member.value.span, path: path)
+        at: member.value.span, path: path())
       return nil
     }
     if members.isEmpty {
-      report(.statementEmptyList, "`\(member.key)` names no principal", at: member.value.span, path: path)
+      report(.statementEmptyList, "`\(member.key)` names no principal", at: member.value.span, path: path())
       return nil
     }
     var out: [PrincipalPattern] = []
     var ok = true
     for entry in members {
-      let entryPath = "\(path).\(entry.key)"
       guard PolicyParser.Context.principalKeys.contains(entry.key) else {
         let suggestion = PolicyParser.Context.principalKeys.first { $0.lowercased() == entry.key.lowercased() }
         report(
           .statementInvalidPrincipal, "unknown principal type `\(entry.key)`",
           help: suggestion.map { "principal types are case-sensitive: write `\($0)`" }
             ?? "principal types are AWS, Service, Federated and CanonicalUser",
-          at: entry.keySpan, path: entryPath)
+          at: entry.keySpan, path: "\(path()).\(entry.key)")
         ok = false
         continue
       }
-      guard let values = stringList(entry, path: entryPath, what: "principal") else {
+      guard let values = stringList(entry, path: "\(path()).\(entry.key)", what: "principal") else {
         ok = false
         continue
       }
@@ -45,7 +44,7 @@ extension PolicyParser.Context {
             report(
               .statementInvalidPrincipal, "wildcards are not allowed inside a principal ARN: `\(text)`",
               help: #"use "Principal": {"AWS": "*"} with a Condition such as "ArnLike": {"aws:PrincipalArn": "\#(text)"}"#,
-              at: span, path: entryPath)
+              at: span, path: "\(path()).\(entry.key)")
             ok = false
             continue
           }
@@ -58,7 +57,7 @@ extension PolicyParser.Context {
               report(
                 .statementInvalidPrincipal, "`\(text)` is not a service principal",
                 help: "service principals look like ec2.amazonaws.com or lambda.amazonaws.com",
-                at: span, path: entryPath, severity: .warning)
+                at: span, path: "\(path()).\(entry.key)", severity: .warning)
             }
             out.append(PrincipalPattern(value: .service(text.lowercased()), text: text, span: span))
           }

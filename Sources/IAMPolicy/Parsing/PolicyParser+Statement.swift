@@ -1,10 +1,10 @@
 extension PolicyParser.Context {
   /// One statement; nil (with diagnostics) when it cannot be evaluated.
-  mutating func statement(_ value: JSONValue, index: Int, path: String) -> Statement? {
+  mutating func statement(_ value: JSONValue, index: Int, path: @autoclosure () -> String) -> Statement? {
     guard let members = value.members else {
       report(
         .statementWrongType, "a statement must be an object, found \(value.typeName)",
-        help: #"write {"Effect": "Allow", "Action": "...", "Resource": "..."}"#, at: value.span, path: path)
+        help: #"write {"Effect": "Allow", "Action": "...", "Resource": "..."}"#, at: value.span, path: path())
       return nil
     }
     let errorsBefore = errorCount
@@ -14,14 +14,11 @@ extension PolicyParser.Context {
     var action: ActionClause?
     var resource: ResourceClause?
     var conditions: [Condition] = []
-    var seen: [String: JSONMember] = [:]
     for member in members {
-      seen[member.key] = seen[member.key] ?? member
-      let memberPath = "\(path).\(member.key)"
       switch member.key {
       case "Sid":
         if let s = member.value.stringValue { sid = s } else {
-          report(.statementWrongType, "`Sid` must be a string, found \(member.value.typeName)", at: member.value.span, path: memberPath)
+          report(.statementWrongType, "`Sid` must be a string, found \(member.value.typeName)", at: member.value.span, path: "\(path()).\(member.key)")
         }
       case "Effect":
         switch member.value.stringValue {
@@ -35,74 +32,76 @@ extension PolicyParser.Context {
             .statementInvalidEffect, "`Effect` must be \"Allow\" or \"Deny\", found \"\(other)\"",
             help: fix.map { "Effect is case-sensitive: write \"\($0)\"" }
               ?? guess.map { "did you mean \"\($0)\"? A statement either allows or denies" } ?? "a statement either allows or denies",
-            at: member.value.span, path: memberPath)
+            at: member.value.span, path: "\(path()).\(member.key)")
         case nil:
           report(
             .statementWrongType, "`Effect` must be a string, found \(member.value.typeName)",
-            help: "write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: member.value.span, path: memberPath)
+            help: "write \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: member.value.span, path: "\(path()).\(member.key)")
         }
       case "Action", "NotAction":
-        if let patterns = actionPatterns(member, path: memberPath) {
+        if let patterns = actionPatterns(member, path: "\(path()).\(member.key)") {
           if action != nil {
             report(
               .statementBothElements, "a statement cannot have both `Action` and `NotAction`",
               help: "keep one: Action lists what the statement covers, NotAction what it excludes",
-              at: member.keySpan, path: memberPath)
+              at: member.keySpan, path: "\(path()).\(member.key)")
           } else {
             action = member.key == "Action" ? .action(patterns) : .notAction(patterns)
           }
         }
       case "Resource", "NotResource":
-        if let patterns = resourcePatterns(member, path: memberPath) {
+        if let patterns = resourcePatterns(member, path: "\(path()).\(member.key)") {
           if resource != nil {
             report(
               .statementBothElements, "a statement cannot have both `Resource` and `NotResource`",
               help: "keep one: Resource lists what the statement covers, NotResource what it excludes",
-              at: member.keySpan, path: memberPath)
+              at: member.keySpan, path: "\(path()).\(member.key)")
           } else {
             resource = member.key == "Resource" ? .resource(patterns) : .notResource(patterns)
           }
         }
       case "Principal", "NotPrincipal":
-        if let patterns = principalPatterns(member, path: memberPath) {
+        if let patterns = principalPatterns(member, path: "\(path()).\(member.key)") {
           if principal != nil {
             report(
               .statementBothElements, "a statement cannot have both `Principal` and `NotPrincipal`",
-              at: member.keySpan, path: memberPath)
+              at: member.keySpan, path: "\(path()).\(member.key)")
           } else {
             principal = member.key == "Principal" ? .principal(patterns) : .notPrincipal(patterns)
           }
         }
       case "Condition":
-        conditions = conditionBlock(member.value, path: memberPath)
+        conditions = conditionBlock(member.value, path: "\(path()).\(member.key)")
       default:
         let suggestion = PolicyParser.statementElements.first { $0.lowercased() == member.key.lowercased() }
         report(
           .statementUnknownElement, "unknown statement element `\(member.key)`",
           help: suggestion.map { "element names are case-sensitive: write `\($0)`" }
             ?? "statement elements are Sid, Effect, Principal, Action, Resource, Condition, and their Not- forms",
-          at: member.keySpan, path: memberPath)
+          at: member.keySpan, path: "\(path()).\(member.key)")
       }
     }
+    // The first member of each name, as a statement's checks have always looked them up.
+    let seen = SeenMembers(members)
     if effect == nil && seen["Effect"] == nil {
       report(
         .statementMissingEffect, "the statement has no `Effect`",
-        help: "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: value.span, path: path)
+        help: "add \"Effect\": \"Allow\" or \"Effect\": \"Deny\"", at: value.span, path: path())
     }
     if action == nil && seen["Action"] == nil && seen["NotAction"] == nil {
       report(
         .statementMissingAction, "the statement has no `Action` or `NotAction`",
-        help: #"name the actions it covers, such as "Action": "s3:GetObject""#, at: value.span, path: path)
+        help: #"name the actions it covers, such as "Action": "s3:GetObject""#, at: value.span, path: path())
     }
-    checkResourceElement(resource: resource, seen: seen, at: value.span, path: path)
-    checkPrincipalElement(principal: principal, seen: seen, effect: effect, at: value.span, path: path)
+    checkResourceElement(resource: resource, seen: seen, at: value.span, path: path())
+    checkPrincipalElement(principal: principal, seen: seen, effect: effect, at: value.span, path: path())
     guard errorCount == errorsBefore, let effect, let action else { return nil }
     return Statement(
       index: index, sid: sid, effect: effect, principal: principal, action: action, resource: resource,
       conditions: conditions, span: value.span)
   }
 
-  mutating func checkResourceElement(resource: ResourceClause?, seen: [String: JSONMember], at span: SourceSpan, path: String) {
+  mutating func checkResourceElement(resource: ResourceClause?, seen: SeenMembers, at span: SourceSpan, path: @autoclosure () -> String) {
     let has = seen["Resource"] != nil || seen["NotResource"] != nil
     switch kind {
     case .identity, .permissionsBoundary, .session, .resourceControl:
@@ -112,14 +111,14 @@ extension PolicyParser.Context {
           help: kind == .identity
             ? #"an identity-based policy says which resources it covers: add "Resource": "*" or an ARN such as "arn:aws:s3:::my-bucket/*""#
             : #"add "Resource": "*" or the ARNs it covers"#,
-          at: span, path: path)
+          at: span, path: path())
       }
     case .trust:
       if let member = seen["Resource"] ?? seen["NotResource"] {
         report(
           .statementElementNotAllowed, "a trust policy cannot have `\(member.key)`",
           help: "a trust policy is attached to the role it protects, so the role is always the resource",
-          at: member.keySpan, path: "\(path).\(member.key)")
+          at: member.keySpan, path: "\(path()).\(member.key)")
       }
     case .resource, .serviceControl:
       break
@@ -127,7 +126,7 @@ extension PolicyParser.Context {
   }
 
   mutating func checkPrincipalElement(
-    principal: PrincipalClause?, seen: [String: JSONMember], effect: Effect?, at span: SourceSpan, path: String
+    principal: PrincipalClause?, seen: SeenMembers, effect: Effect?, at span: SourceSpan, path: @autoclosure () -> String
   ) {
     let member = seen["Principal"] ?? seen["NotPrincipal"]
     if kind.takesPrincipal {
@@ -137,18 +136,18 @@ extension PolicyParser.Context {
           help: kind == .trust
             ? #"a trust policy names who may assume the role, such as "Principal": {"Service": "ec2.amazonaws.com"}"#
             : #"a resource-based policy names who it applies to, such as "Principal": {"AWS": "arn:aws:iam::111122223333:root"}"#,
-          at: span, path: path)
+          at: span, path: path())
       }
       if case .notPrincipal = principal {
         if kind != .resource {
           report(
             .statementElementNotAllowed, "`NotPrincipal` is not allowed in a \(kind.displayName)",
-            help: #"use "Principal" instead"#, at: member?.keySpan ?? span, path: path)
+            help: #"use "Principal" instead"#, at: member?.keySpan ?? span, path: path())
         } else if effect == .allow {
           report(
             .statementNotPrincipalWithAllow, "`NotPrincipal` is only supported with \"Effect\": \"Deny\"",
             help: "to allow everyone but some principals, allow them with Principal and a condition on aws:PrincipalArn",
-            at: member?.keySpan ?? span, path: path)
+            at: member?.keySpan ?? span, path: path())
         }
       }
       if kind == .resourceControl, case .principal(let patterns) = principal,
@@ -156,18 +155,18 @@ extension PolicyParser.Context {
       {
         report(
           .statementInvalidPrincipal, "a resource control policy must have \"Principal\": \"*\"",
-          help: "narrow an RCP with conditions such as aws:PrincipalOrgID", at: member?.keySpan ?? span, path: path)
+          help: "narrow an RCP with conditions such as aws:PrincipalOrgID", at: member?.keySpan ?? span, path: path())
       }
     } else if let member {
       report(
         .statementElementNotAllowed, "a \(kind.displayName) cannot have `\(member.key)`",
         help: "it applies to the identity it is attached to; Principal belongs in resource-based and trust policies",
-        at: member.keySpan, path: "\(path).\(member.key)")
+        at: member.keySpan, path: "\(path()).\(member.key)")
     }
   }
 
   /// A string or a non-empty array of strings.
-  mutating func stringList(_ member: JSONMember, path: String, what: String) -> [(String, SourceSpan)]? {
+  mutating func stringList(_ member: JSONMember, path: @autoclosure () -> String, what: String) -> [(String, SourceSpan)]? {
     switch member.value.kind {
     case .string(let s):
       return [(s, member.value.span)]
@@ -175,7 +174,7 @@ extension PolicyParser.Context {
       if elements.isEmpty {
         report(
           .statementEmptyList, "`\(member.key)` is an empty list", help: "list at least one \(what)",
-          at: member.value.span, path: path)
+          at: member.value.span, path: path())
         return nil
       }
       var out: [(String, SourceSpan)] = []
@@ -184,7 +183,7 @@ extension PolicyParser.Context {
         if let s = e.stringValue { out.append((s, e.span)) } else {
           report(
             .statementWrongType, "each \(what) in `\(member.key)` must be a string, found \(e.typeName)",
-            at: e.span, path: "\(path)[\(i)]")
+            at: e.span, path: "\(path())[\(i)]")
           ok = false
         }
       }
@@ -192,20 +191,20 @@ extension PolicyParser.Context {
     default:
       report(
         .statementWrongType, "`\(member.key)` must be a string or an array of strings, found \(member.value.typeName)",
-        at: member.value.span, path: path)
+        at: member.value.span, path: path())
       return nil
     }
   }
 
-  mutating func actionPatterns(_ member: JSONMember, path: String) -> [ActionPattern]? {
-    guard let list = stringList(member, path: path, what: "action") else { return nil }
+  mutating func actionPatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [ActionPattern]? {
+    guard let list = stringList(member, path: path(), what: "action") else { return nil }
     var out: [ActionPattern] = []
     for (text, span) in list {
       if text != "*" && (!text.contains(":") || text.hasPrefix(":") || text.hasSuffix(":")) {
         report(
           .statementInvalidAction, "`\(text)` is not an action",
           help: "actions are written service:Action, such as s3:GetObject or ec2:Describe*",
-          at: span, path: path)
+          at: span, path: path())
         continue
       }
       out.append(ActionPattern(text: text, span: span))
@@ -213,19 +212,29 @@ extension PolicyParser.Context {
     return out.count == list.count ? out : nil
   }
 
-  mutating func resourcePatterns(_ member: JSONMember, path: String) -> [ResourcePattern]? {
-    guard let list = stringList(member, path: path, what: "resource") else { return nil }
+  mutating func resourcePatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [ResourcePattern]? {
+    guard let list = stringList(member, path: path(), what: "resource") else { return nil }
     var out: [ResourcePattern] = []
     for (text, span) in list {
       if text != "*" && !text.hasPrefix("arn:") {
         report(
           .statementInvalidResource, "`\(text)` is not an ARN",
           help: "resources are ARNs such as arn:aws:s3:::my-bucket (the bucket) or arn:aws:s3:::my-bucket/* (its objects), or *",
-          at: span, path: path)
+          at: span, path: path())
         continue
       }
       out.append(ResourcePattern(text: text, span: span, substitutesVariables: version.substitutesVariables))
     }
     return out.count == list.count ? out : nil
   }
+}
+
+/// The first member of each name in a statement, found by a scan: statements have a
+/// handful of members, and a dictionary cost more to build than the scans it saved.
+struct SeenMembers {
+  let members: [JSONMember]
+
+  init(_ members: [JSONMember]) { self.members = members }
+
+  subscript(key: String) -> JSONMember? { members.first { $0.key == key } }
 }

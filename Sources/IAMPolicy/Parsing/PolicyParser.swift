@@ -30,6 +30,8 @@ public enum PolicyParser {
     "Condition",
   ]
 
+  static let statementElementSet = Set(statementElements)
+
   struct Context {
     let file: SourceFile
     let kind: PolicyKind
@@ -44,13 +46,13 @@ public enum PolicyParser {
 
     mutating func report(
       _ code: DiagnosticCode, _ message: String, help: String? = nil, at span: SourceSpan,
-      path: String? = nil, severity: Diagnostic.Severity = .error
+      path: @autoclosure () -> String? = nil, severity: Diagnostic.Severity = .error
     ) {
       if severity == .error { errorCount += 1 }
       diagnostics.append(
         Diagnostic(
           code: code, severity: severity, message: message, help: help, range: file.range(of: span),
-          path: path))
+          path: path()))
     }
 
     mutating func policy(_ root: JSONValue, id: String) -> Policy? {
@@ -62,7 +64,7 @@ public enum PolicyParser {
       }
       var statementValue: JSONValue?
       var policyID: String?
-      let statementKeys = Set(PolicyParser.statementElements)
+      let statementKeys = PolicyParser.statementElementSet
       let looksBare = members.contains { statementKeys.contains($0.key) } && !members.contains { $0.key == "Statement" }
       if looksBare {
         report(
@@ -135,13 +137,13 @@ public enum PolicyParser {
       var sids: [String: SourceSpan] = [:]
       for (index, value) in statementValues.enumerated() {
         let isArray = statementValues.count > 1 || statementValue.elements != nil
-        let path = isArray ? "Statement[\(index)]" : "Statement"
-        if let statement = self.statement(value, index: index, path: path) {
+        // Paths are spelled out only for a diagnostic: most statements have none.
+        if let statement = self.statement(value, index: index, path: isArray ? "Statement[\(index)]" : "Statement") {
           if let sid = statement.sid {
             if sids[sid] != nil {
               report(
                 .policyDuplicateSid, "duplicate Sid `\(sid)`", help: "Sid values must be unique within a policy",
-                at: statement.span, path: path, severity: .warning)
+                at: statement.span, path: isArray ? "Statement[\(index)]" : "Statement", severity: .warning)
             }
             sids[sid] = statement.span
           }
