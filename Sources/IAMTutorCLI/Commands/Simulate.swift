@@ -100,7 +100,6 @@ struct Simulate: ParsableCommand {
       throw ExitCode(ExitStatus.badInput.rawValue)
     }
     let simulator = Simulator(recordsTrace: false)
-    BatchRunner.prepareHeap()
     let chunks = input.withBytes { bytes in
       BatchRunner.run(bytes, name: input.name, lines: BatchLines.split(bytes), simulator: simulator)
     }
@@ -116,11 +115,6 @@ struct Simulate: ParsableCommand {
     if bad { throw ExitCode(ExitStatus.badInput.rawValue) }
   }
 }
-
-#if canImport(Glibc)
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
 
 /// `iam-tutor simulate --batch FILE`, recognised before ArgumentParser sees it.
 ///
@@ -202,10 +196,6 @@ enum BatchRunner {
     let size = bytes.count
     Workers.run(min(cores, count)) { _ in
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
-      // A worker thread's malloc arena grows a page at a time, one mprotect each
-      // (over 1,400 calls a batch, each taking the address-space lock the other
-      // thread's page faults wait for): grow it once. The pages stay untouched.
-      free(malloc(BatchRunner.workerHeapReserve))
       // The worker's own front to the cache: no lock for what it has seen.
       let local = PolicyCache.Local(cache)
       while let chunk = slots.next() {
@@ -228,20 +218,6 @@ enum BatchRunner {
     _ = Unmanaged.passRetained(cache)
 
     return slots.values()
-  }
-
-  /// What each worker's arena is grown to at its start.
-  static let workerHeapReserve = 24 << 20
-
-  /// A batch runs once and exits: memory freed is kept for reuse rather than handed
-  /// back, and blocks up to the worker reserve come from the heap, not one mmap each.
-  static func prepareHeap() {
-    #if canImport(Glibc)
-    // <malloc.h>'s M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD (not in the Glibc module).
-    _ = glibcMallopt(-3, Int32(workerHeapReserve + (1 << 20)))
-    _ = glibcMallopt(-1, Int32(1 << 30))
-    _ = glibcMallopt(-2, Int32(4 << 20))
-    #endif
   }
 
   static func answer(
