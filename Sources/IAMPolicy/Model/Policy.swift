@@ -69,8 +69,6 @@ public struct Policy: Sendable {
       tables = plan.tables
     }
   }
-  /// Which statements can concern which service, so a request visits only those.
-  public var statementIndex: StatementIndex { StatementIndex(statements) }
   /// The statements compiled for the evaluator (one shared, immutable object).
   package private(set) var plan: PolicyPlan
   /// The plan's tables, readable without retaining the plan.
@@ -91,45 +89,5 @@ public struct Policy: Sendable {
     self.plan = plan
     self.tables = plan.tables
     self.source = source
-  }
-}
-
-/// Statement positions grouped by the service their `Action` names.
-///
-/// A request for `s3:GetObject` never needs to look at a statement whose
-/// actions are all `ec2:*`; statements with `NotAction` or a wildcard service
-/// concern every request. Positions stay in document order.
-public struct StatementIndex: Sendable {
-  /// Distinct service hashes, each with its statement positions.
-  public let services: [UInt64]
-  public let positions: [[Int32]]
-  public let anyService: [Int32]
-
-  public init(_ statements: [Statement]) {
-    var services: [UInt64] = []
-    var positions: [[Int32]] = []
-    var anyService: [Int32] = []
-    for (i, statement) in statements.enumerated() {
-      if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
-        for hash in hashes {
-          if let k = services.firstIndex(of: hash) { positions[k].append(Int32(i)) } else {
-            services.append(hash)
-            positions.append([Int32(i)])
-          }
-        }
-      } else {
-        anyService.append(Int32(i))
-      }
-    }
-    self.services = services
-    self.positions = positions
-    self.anyService = anyService
-  }
-
-  /// Positions of the statements that name this service (a policy names a few, so a scan is fastest).
-  @inline(__always)
-  public func statements(forService hash: UInt64) -> [Int32] {
-    for k in services.indices where services[k] == hash { return positions[k] }
-    return []
   }
 }

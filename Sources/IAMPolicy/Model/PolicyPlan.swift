@@ -159,7 +159,8 @@ package final class PolicyPlan: @unchecked Sendable {
           principalKind: principalKind, actionStart: actionStart, actionEnd: Int32(actionEntries.count),
           resourceStart: resourceStart, resourceEnd: Int32(resourceEntries.count),
           hasConditions: !statement.conditions.isEmpty, statement: Unmanaged.passUnretained(statement)))
-      // The same service grouping as `StatementIndex`.
+      // Statements grouped by the service their Action names; NotAction and wildcard
+      // services concern every request.
       if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
         for hash in hashes {
           if let k = services.firstIndex(of: hash) { positions[k].append(Int32(i)) } else {
