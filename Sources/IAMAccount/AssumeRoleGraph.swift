@@ -85,10 +85,11 @@ public struct AssumeRoleGraph: Sendable {
 }
 
 /// Fixed slots, each written once by one of several threads, read after they finish.
-final class Slots<Value>: @unchecked Sendable {
+/// Shared with the CLI, which parses lessons on every core the same way.
+package final class Slots<Value>: @unchecked Sendable {
   private let storage: UnsafeMutableBufferPointer<Value?>
 
-  init(count: Int) {
+  package init(count: Int) {
     storage = .allocate(capacity: count)
     storage.initialize(repeating: nil)
   }
@@ -99,9 +100,9 @@ final class Slots<Value>: @unchecked Sendable {
   }
 
   // INVARIANT: each index is set by one thread only, and read only after all have finished.
-  func set(_ index: Int, _ value: Value) { storage[index] = value }
+  package func set(_ index: Int, _ value: Value) { storage[index] = value }
 
-  func values() -> [Value?] { Array(storage) }
+  package func values() -> [Value?] { Array(storage) }
 }
 
 extension AssumeRoleGraph {

@@ -1,4 +1,5 @@
 import Foundation
+import IAMAccount
 import IAMCatalog
 import IAMPolicy
 import IAMTutor
@@ -80,25 +81,9 @@ enum TutorContent {
     Thread.detachNewThread { _ = TutorContent.catalog }
   }
 
-  static func parallelMap<T, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] where T: Sendable {
+  static func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ transform: @Sendable (T) -> U) -> [U] {
     let slots = Slots<U>(count: items.count)
     DispatchQueue.concurrentPerform(iterations: items.count) { i in slots.set(i, transform(items[i])) }
-    return slots.values()
-  }
-
-  /// Results written by index from several threads.
-  final class Slots<U>: @unchecked Sendable {
-    private var storage: [U?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: U) {
-      lock.lock()
-      storage[i] = value
-      lock.unlock()
-    }
-
-    func values() -> [U] { storage.compactMap { $0 } }
+    return slots.values().compactMap { $0 }
   }
 }
