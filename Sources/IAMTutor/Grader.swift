@@ -43,6 +43,7 @@ public struct Grader: Sendable {
     grade.diagnostics = parsed.diagnostics
     guard let learner = parsed.value, !parsed.hasErrors else {
       grade.passed = false
+      grade.answerIsMalformed = true
       grade.feedback.append("\(answerName) is not a valid \(exercise.document.displayName); fix the errors above and try again.")
       return grade
     }
@@ -218,6 +219,7 @@ public struct Grader: Sendable {
     let reason = ReasonCategory(evaluation.reason)
     let parsed = CanAnswer.parse(answer)
     guard let parsed else {
+      grade.answerIsMalformed = true
       grade.feedback.append(
         "Answer `yes` or `no`, and for no add the reason's letter, e.g. `no b`. Type `show` to see the choices again.")
       return grade
@@ -250,6 +252,7 @@ public struct Grader: Sendable {
     guard words.count == exercise.predictions.count,
       words.allSatisfy({ ["allow", "allowed", "a", "deny", "denied", "d", "yes", "no", "y", "n"].contains($0) })
     else {
+      grade.answerIsMalformed = true
       grade.feedback.append(
         "Answer with one word per request, in order: allow or deny (a/d), e.g. `\(exercise.predictions.map { _ in "a" }.joined(separator: " "))`.")
       return grade
@@ -323,6 +326,8 @@ public struct Grade: Sendable {
   public var diagnostics: [Diagnostic] = []
   public var checks: [CheckResult] = []
   public var feedback: [String] = []
+  /// The answer could not be read at all (not a policy, not yes/no, wrong number of words).
+  public var answerIsMalformed = false
 
   public init(exerciseID: String, kind: Exercise.Kind) {
     self.exerciseID = exerciseID

@@ -34,7 +34,7 @@ struct ContentOptions: ParsableArguments {
 struct GradeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "grade",
-    abstract: "Grade an answer to an exercise without the REPL (exit 0 passed, 1 failed, 2 bad input).",
+    abstract: "Grade an answer to an exercise without the REPL (exit 0 passed, 1 failed, 2 bad input or an unreadable answer).",
     discussion: """
       FILE holds the answer (- for stdin): a policy document for policy exercises, `yes` / `no b`
       for can exercises, `allow deny ...` for predict exercises. --output json|junit|tap gives
@@ -71,9 +71,8 @@ struct GradeCommand: ParsableCommand {
     case .junit: Terminal.write(GradeRenderer.junit(grade))
     case .tap: Terminal.write(GradeRenderer.tap(grade))
     }
-    if grade.diagnostics.contains(where: \.isError) && exercise.kind == .policy {
-      throw ExitCode(ExitStatus.failure.rawValue)
-    }
+    // An answer that cannot be read is bad input (2), as in every other command.
+    if grade.answerIsMalformed { throw ExitCode(ExitStatus.badInput.rawValue) }
     if !grade.passed { throw ExitCode(ExitStatus.failure.rawValue) }
   }
 }
