@@ -105,17 +105,7 @@ let (index, graph) = (built.index, built.graph)
 let query = AccessQuery(index: index, graph: graph)
 
 if let edgesPath {
-  let lines = graph.edges.map { e in
-    let statements = e.evaluation.matchedStatements.map {
-      "\($0.policyID)#\($0.layer)#\($0.statementIndex)"
-    }
-    return [
-      index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-",
-      e.evaluation.decision.rawValue,
-      "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
-      statements.joined(separator: ","),
-    ].joined(separator: "\t")
-  }
+  let lines = graph.edgeLines(index)
   _ = FileManager.default.createFile(
     atPath: edgesPath, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
 }

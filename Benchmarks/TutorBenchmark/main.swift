@@ -57,17 +57,17 @@ print(String(format: "start-up to the first prompt, all lessons loaded: median %
 print(String(format: "whole process (start, first prompt, `quit`, save, exit): median %.1f ms", median(wholes)))
 
 // 2. Grading.
-func files(_ folder: String, _ ext: [String]) -> [SourceFile] {
+func files(_ folder: String, _ accepts: (String) -> Bool) -> [SourceFile] {
   let e = FileManager.default.enumerator(atPath: folder)
   var out: [SourceFile] = []
   while let item = e?.nextObject() as? String {
-    guard ext.contains(where: { item.hasSuffix("." + $0) }), !item.contains("README"), !item.hasPrefix("worlds/") else { continue }
+    guard accepts(item) else { continue }
     if let data = FileManager.default.contents(atPath: folder + "/" + item) { out.append(SourceFile(name: item, bytes: [UInt8](data))) }
   }
   return out
 }
 let curriculum = Curriculum.build(
-  lessonFiles: files(root + "/Lessons", ["md"]), exerciseFiles: files(root + "/Exercises", ["yaml", "yml", "json"]))
+  lessonFiles: files(root + "/Lessons", Curriculum.isLessonFile), exerciseFiles: files(root + "/Exercises", Curriculum.isExerciseFile))
 guard let loaded = curriculum.value, !loaded.exercises.isEmpty else {
   print("no curriculum under \(root)")
   exit(2)

@@ -486,3 +486,20 @@ enum PrincipalIndependence {
     return true
   }
 }
+
+extension AssumeRoleGraph {
+  /// One tab-separated line per edge: caller, role, instance profile, decision, reason,
+  /// same or cross account, deciding statements. A stable text form for snapshots and for
+  /// comparing two builds of the graph.
+  public func edgeLines(_ index: WorldIndex) -> [String] {
+    edges.map { e in
+      let statements = e.evaluation.matchedStatements.map { "\($0.policyID)#\($0.layer)#\($0.statementIndex)" }
+      return [
+        index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-",
+        e.evaluation.decision.rawValue,
+        "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
+        statements.joined(separator: ","),
+      ].joined(separator: "\t")
+    }
+  }
+}

@@ -16,6 +16,18 @@ public struct Curriculum: Sendable {
 
   public func lesson(_ id: String) -> Lesson? { lessons.first { $0.id == id } }
 
+  /// Whether a path under Lessons/ is a lesson (worlds, examples and READMEs are not).
+  public static func isLessonFile(_ relativePath: String) -> Bool {
+    relativePath.hasSuffix(".md") && !relativePath.contains("README") && !relativePath.hasPrefix("worlds/")
+      && !relativePath.hasPrefix("examples/")
+  }
+
+  /// Whether a path under Exercises/ is an exercise file.
+  public static func isExerciseFile(_ relativePath: String) -> Bool {
+    (relativePath.hasSuffix(".yaml") || relativePath.hasSuffix(".yml") || relativePath.hasSuffix(".json"))
+      && !relativePath.contains("README")
+  }
+
   /// A lesson's exercises in the order it lists them (then any others with its prefix).
   public func exercises(of lesson: Lesson) -> [Exercise] {
     var ids = lesson.exerciseIDs

@@ -14,9 +14,29 @@ public struct LeastPrivilegeSweep: Sendable {
   public var exercise: Exercise
   public var catalog: ServiceCatalog
 
+  /// The task's grants with their patterns compiled once: `isIntended` runs for every
+  /// request the sweep finds allowed, inside the grading time budget.
+  let grants: [CompiledGrant]
+
+  struct CompiledGrant: Sendable {
+    var principals: [String]
+    var actions: [WildcardPattern]
+    var resources: [WildcardPattern]
+  }
+
   public init(exercise: Exercise, catalog: ServiceCatalog) {
     self.exercise = exercise
     self.catalog = catalog
+    let grants = exercise.intended.isEmpty
+      ? exercise.checks.filter { $0.expect == .allow }.map {
+        IntendedGrant(principals: [$0.request.principal], actions: [$0.request.action], resources: [$0.request.resource])
+      }
+      : exercise.intended
+    self.grants = grants.map { grant in
+      CompiledGrant(
+        principals: grant.principals, actions: grant.actions.map { WildcardPattern($0, caseFolded: true) },
+        resources: grant.resources.map { WildcardPattern($0) })
+    }
   }
 
   /// An account no exercise uses, for "another account" neighbours.
@@ -46,15 +66,11 @@ public struct LeastPrivilegeSweep: Sendable {
 
   /// Whether the task allows this request (so allowing it is not over-granting).
   public func isIntended(_ request: ExerciseRequest) -> Bool {
-    let grants = exercise.intended.isEmpty
-      ? exercise.checks.filter { $0.expect == .allow }.map {
-        IntendedGrant(principals: [$0.request.principal], actions: [$0.request.action], resources: [$0.request.resource])
-      }
-      : exercise.intended
+    let action = request.action.lowercased()
     return grants.contains { grant in
       grant.principals.contains { LeastPrivilegeSweep.principal($0, covers: request.principal) }
-        && grant.actions.contains { WildcardPattern($0, caseFolded: true).matches(request.action.lowercased()) }
-        && grant.resources.contains { $0 == "*" || WildcardPattern($0).matches(request.resource) }
+        && grant.actions.contains { $0.matches(action) }
+        && grant.resources.contains { $0.isMatchAll || $0.matches(request.resource) }
     }
   }
 

@@ -37,20 +37,8 @@ import Testing
     return WorldIndex(world: world, catalog: AccountFixtures.catalog?.managedPolicies)
   }
 
-  /// One line per edge: caller, role, instance profile, decision, reason, deciding statements.
-  static func lines(_ index: WorldIndex, _ graph: AssumeRoleGraph) -> [String] {
-    graph.edges.map { e in
-      let statements = e.evaluation.matchedStatements.map {
-        "\($0.policyID)#\($0.layer)#\($0.statementIndex)"
-      }
-      return [
-        index.nodes[e.from].arn, index.nodes[e.to].arn, e.instanceProfile ?? "-",
-        e.evaluation.decision.rawValue,
-        "\(e.evaluation.reason)", e.evaluation.isCrossAccount ? "cross-account" : "same-account",
-        statements.joined(separator: ","),
-      ].joined(separator: "\t")
-    }
-  }
+  /// One line per edge (the graph's own stable text form).
+  static func lines(_ index: WorldIndex, _ graph: AssumeRoleGraph) -> [String] { graph.edgeLines(index) }
 
   static func snapshot(_ scale: String) throws -> [String] {
     let url = Fixtures.packageRoot().appendingPathComponent(

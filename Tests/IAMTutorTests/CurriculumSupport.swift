@@ -29,14 +29,12 @@ enum CurriculumFixture {
     ("cross-account/permissions", .identity, "arn:aws:iam::444455556666:role/SharedReader"),
   ]
 
-  static func files(under folder: String, extensions: [String]) -> [SourceFile] {
+  static func files(under folder: String, where accepts: (String) -> Bool) -> [SourceFile] {
     let base = root.appendingPathComponent(folder)
     guard let e = FileManager.default.enumerator(atPath: base.path) else { return [] }
     var names: [String] = []
     while let item = e.nextObject() as? String {
-      if extensions.contains(where: { item.hasSuffix("." + $0) }) && !item.hasPrefix("worlds/") && !item.contains("README") {
-        names.append(item)
-      }
+      if accepts(item) { names.append(item) }
     }
     return names.sorted().compactMap { name in
       guard let data = FileManager.default.contents(atPath: base.appendingPathComponent(name).path) else { return nil }
@@ -50,8 +48,8 @@ enum CurriculumFixture {
   }()
 
   static let loaded: Parsed<Curriculum> = Curriculum.build(
-    lessonFiles: files(under: "Lessons", extensions: ["md"]),
-    exerciseFiles: files(under: "Exercises", extensions: ["yaml", "yml", "json"]), order: courseOrder)
+    lessonFiles: files(under: "Lessons", where: Curriculum.isLessonFile),
+    exerciseFiles: files(under: "Exercises", where: Curriculum.isExerciseFile), order: courseOrder)
 
   static var curriculum: Curriculum { loaded.value ?? Curriculum(lessons: [], exercises: [:]) }
 

@@ -30,14 +30,12 @@ enum TutorContent {
     return nil
   }
 
-  /// Every file under a folder with one of the extensions, sorted.
-  static func files(under folder: String, extensions: [String]) -> [String] {
+  /// Every file under a folder that the predicate (given its path in the folder) accepts, sorted.
+  static func files(under folder: String, where accepts: (String) -> Bool) -> [String] {
     guard let e = FileManager.default.enumerator(atPath: folder) else { return [] }
     var out: [String] = []
     while let item = e.nextObject() as? String {
-      if extensions.contains(where: { item.hasSuffix("." + $0) }) && !item.hasPrefix("worlds/") && !item.contains("README") {
-        out.append(folder + "/" + item)
-      }
+      if accepts(item) { out.append(folder + "/" + item) }
     }
     return out.sorted()
   }
@@ -55,8 +53,8 @@ enum TutorContent {
         return nil
       }
     }
-    let lessons = files(under: root + "/Lessons", extensions: ["md"]).compactMap(read)
-    let exercises = files(under: root + "/Exercises", extensions: ["yaml", "yml", "json"]).compactMap(read)
+    let lessons = files(under: root + "/Lessons", where: Curriculum.isLessonFile).compactMap(read)
+    let exercises = files(under: root + "/Exercises", where: Curriculum.isExerciseFile).compactMap(read)
     var order: [String] = []
     if let course = try? String(contentsOfFile: root + "/Lessons/course.txt", encoding: .utf8) {
       order = course.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
