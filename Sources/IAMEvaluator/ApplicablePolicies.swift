@@ -114,11 +114,9 @@ public struct ApplicablePolicies: Sendable {
     static func ref(_ list: [Policy], _ hit: Hit) -> StatementRef {
       list.withUnsafeBufferPointer { policies in
         let policy = policies.baseAddress! + Int(hit.policy)
-        let statement = policy.pointee.statements[Int(hit.statement)]
         return StatementRef(
-          policyID: policy.pointee.id, kind: policy.pointee.kind, layer: hit.layer.layer(level: Int(hit.level)),
-          statementIndex: statement.index, sid: statement.sid, effect: statement.effect, span: statement.span,
-          source: policy.pointee.source)
+          origin: policy.pointee.origin, statement: policy.pointee.statements[Int(hit.statement)],
+          layer: hit.layer.layer(level: Int(hit.level)))
       }
     }
 

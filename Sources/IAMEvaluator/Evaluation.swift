@@ -8,15 +8,31 @@ public enum Decision: String, Sendable, Hashable, Codable {
 }
 
 /// A statement that took part in a decision, with enough to point at it.
+///
+/// Two references and the layer: answers carry one per matched statement, and building
+/// them from copied strings and source files cost more than deciding.
 public struct StatementRef: Sendable, Equatable {
-  public var policyID: String
-  public var kind: PolicyKind
-  public var layer: PolicyLayer
-  public var statementIndex: Int
-  public var sid: String?
-  public var effect: Effect
-  public var span: SourceSpan
-  public var source: SourceFile
+  let origin: PolicyOrigin
+  let statement: Statement
+  public let layer: PolicyLayer
+
+  init(policy: Policy, statement: Statement, layer: PolicyLayer) {
+    self.init(origin: policy.origin, statement: statement, layer: layer)
+  }
+
+  init(origin: PolicyOrigin, statement: Statement, layer: PolicyLayer) {
+    self.origin = origin
+    self.statement = statement
+    self.layer = layer
+  }
+
+  public var policyID: String { origin.id }
+  public var kind: PolicyKind { origin.kind }
+  public var statementIndex: Int { statement.index }
+  public var sid: String? { statement.sid }
+  public var effect: Effect { statement.effect }
+  public var span: SourceSpan { statement.span }
+  public var source: SourceFile { origin.source }
 
   public static func == (a: Self, b: Self) -> Bool {
     a.policyID == b.policyID && a.layer == b.layer && a.statementIndex == b.statementIndex

@@ -106,27 +106,63 @@ struct Run {
   var count = 0
   var overflowed = false
   var denyCount = 0
+  /// The traced path's missing keys.
   var missing: [String] = []
+  /// The untraced path's: the conditions whose key the request lacks, kept without
+  /// retaining them (the policies outlive the evaluation) and turned into strings once.
+  let missingConditions: UnsafeMutableBufferPointer<Unmanaged<Condition>>
+  var missingCount = 0
   var traces: [LayerTrace] = []
 
-  init(explain: Bool, hits: UnsafeMutableBufferPointer<Hit>) {
+  init(
+    explain: Bool, hits: UnsafeMutableBufferPointer<Hit>,
+    missingConditions: UnsafeMutableBufferPointer<Unmanaged<Condition>>
+  ) {
     self.explain = explain
     self.hits = hits
+    self.missingConditions = missingConditions
   }
 
+  /// Each missing key once, as first spelled (keys are case-insensitive).
   func missingKeys() -> [String] {
-    if missing.count < 2 { return missing }
+    if explain {
+      if missing.count < 2 { return missing }
+      var unique: [String] = []
+      for key in missing where !unique.contains(where: { $0.caseInsensitiveEquals(key) }) { unique.append(key) }
+      return unique
+    }
+    if missingCount == 0 { return [] }
     var unique: [String] = []
-    for key in missing where !unique.contains(where: { $0.caseInsensitiveEquals(key) }) { unique.append(key) }
+    unique.reserveCapacity(missingCount)
+    for i in 0..<missingCount {
+      let condition = missingConditions[i].takeUnretainedValue()
+      var seen = false
+      for j in 0..<i {
+        let other = missingConditions[j].takeUnretainedValue()
+        if other.lookupHash == condition.lookupHash && other.key.caseInsensitiveEquals(condition.key) {
+          seen = true
+          break
+        }
+      }
+      if !seen { unique.append(condition.key) }
+    }
     return unique
+  }
+
+  @inline(__always)
+  mutating func recordMissing(_ condition: Condition) {
+    guard missingCount < missingConditions.count else {
+      overflowed = true
+      return
+    }
+    missingConditions[missingCount] = Unmanaged.passUnretained(condition)
+    missingCount += 1
   }
 
   /// nil when the hit buffer was too small.
   mutating func evaluate(_ request: Request, against policies: ApplicablePolicies) -> Evaluation? {
     let storage = request.storage
-    return storage.bytes.withUnsafeBufferPointer { bytes in
-      let action = UnsafeBufferPointer(rebasing: bytes[..<storage.actionCount])
-      let resource = UnsafeBufferPointer(rebasing: bytes[storage.actionCount...])
+    return storage.withBytes { action, resource in
       let view = RequestView(
         storage: storage, action: action, serviceHash: storage.actionServiceHash,
         serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
@@ -329,9 +365,7 @@ struct Run {
       for p in policies.indices {
         let policy = policies[p]
         for (i, statement) in policy.statements.enumerated() {
-          let ref = StatementRef(
-            policyID: policy.id, kind: policy.kind, layer: layer, statementIndex: statement.index,
-            sid: statement.sid, effect: statement.effect, span: statement.span, source: policy.source)
+          let ref = StatementRef(policy: policy, statement: statement, layer: layer)
           switch TraceCheck.check(statement, r, missing: &missing) {
           case .applies(let m):
             record(i, policy: p, level: level, layer: code, match: m?.code ?? 0, isDeny: statement.effect == .deny)
@@ -418,8 +452,8 @@ struct Run {
       // condition has already failed (the traced path reports the same keys).
       var holds = true
       for condition in statement.conditions {
-        let value = r.storage.context.value(lowercased: condition.lookupKey, hash: condition.lookupHash)
-        if value == nil && condition.op.base != .null { missing.append(condition.key) }
+        let value = r.storage.contextValue(lowercased: condition.lookupKey, hash: condition.lookupHash)
+        if value == nil && condition.op.base != .null { recordMissing(condition) }
         if holds && !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { holds = false }
       }
       if !holds { return nil }
@@ -430,7 +464,8 @@ struct Run {
   @inline(__always)
   func resourceMatches(_ plan: PlanTables, _ index: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> Bool {
     let e = plan.resourceEntries[index]
-    if e.kind == .any { return true }
+    // By raw value: `==` on the enum went through a generic witness across modules.
+    if e.kind.rawValue == PolicyPlan.ResourceEntry.Kind.any.rawValue { return true }
     let prefixLength = Int(e.prefixEnd - e.prefixStart)
     if prefixLength > r.resource.count { return false }
     // Read once: the getter is not always inlined across modules, and called per byte it

@@ -37,8 +37,10 @@ public struct Evaluator: Sendable {
     var capacity = min(max(statements, 8), 64)
     while true {
       let evaluation = withUnsafeTemporaryAllocation(of: Hit.self, capacity: capacity) { buffer in
-        var run = Run(explain: options.recordsTrace, hits: buffer)
-        return run.evaluate(request, against: policies)
+        withUnsafeTemporaryAllocation(of: Unmanaged<Condition>.self, capacity: capacity) { missing in
+          var run = Run(explain: options.recordsTrace, hits: buffer, missingConditions: missing)
+          return run.evaluate(request, against: policies)
+        }
       }
       if let evaluation { return evaluation }
       capacity *= 16

@@ -6,58 +6,139 @@ public struct Request: Sendable {
   ///
   /// The evaluator hands a request to every layer and statement; a struct of ten
   /// reference-counted fields costs ten retains and releases per copy, this one.
-  final class Storage: Sendable {
-    let principal: Principal
-    let action: String
-    let resource: String
-    let context: RequestContext
-    /// The lowercased action's bytes, then the resource's: one buffer, so a decision
-    /// touches one allocation for both (requests in a batch are cold in the cache).
-    let bytes: [UInt8]
-    let actionCount: Int
-    let actionServiceHash: UInt64
-    let isRoleTrustRequest: Bool
-    let isKMSKeyRequest: Bool
-    // What the evaluator asks of the principal on every decision, worked out once.
-    let callerAccount: String?
-    let isServiceOrAnonymous: Bool
-    let isServiceLinkedRole: Bool
-    let isRoot: Bool
+  /// In a batch each request is cold in the cache, so what every decision reads sits in
+  /// this one allocation: after the header, the lowercased action's bytes, the resource's
+  /// bytes, and the hash of each context key (entry `i` of `context.entries`), so a
+  /// condition whose key the request lacks is answered without leaving it.
+  // INVARIANT: the header and the elements are written only in `make`; the object is
+  // immutable afterwards, so sharing it across threads is safe.
+  final class Storage: ManagedBuffer<Storage.Header, UInt8> {
+    /// What a decision reads on every request comes first, in the object's first cache
+    /// line, followed at once by the bytes; the rest sits in `rest`, read only for
+    /// principals and conditions.
+    struct Header {
+      let actionCount: Int32
+      let resourceCount: Int32
+      /// Where the key hashes start (8-byte aligned) and how many there are.
+      let hashesOffset: Int32
+      let keyCount: Int32
+      let actionServiceHash: UInt64
+      let isRoleTrustRequest: Bool
+      let isKMSKeyRequest: Bool
+      // What the evaluator asks of the principal on every decision, worked out once.
+      let isServiceOrAnonymous: Bool
+      let isServiceLinkedRole: Bool
+      let isRoot: Bool
+      let callerAccount: String?
+      let rest: Rest
+    }
 
-    init(
-      principal: Principal, action: String, resource: String, context: RequestContext, bytes: [UInt8],
-      actionCount: Int, actionServiceHash: UInt64, isRoleTrustRequest: Bool, isKMSKeyRequest: Bool
-    ) {
-      self.principal = principal
-      self.action = action
-      self.resource = resource
-      self.context = context
-      self.bytes = bytes
-      self.actionCount = actionCount
-      self.actionServiceHash = actionServiceHash
-      self.isRoleTrustRequest = isRoleTrustRequest
-      self.isKMSKeyRequest = isKMSKeyRequest
-      self.callerAccount = principal.account
+    final class Rest: Sendable {
+      let principal: Principal
+      let action: String
+      let resource: String
+      let context: RequestContext
+
+      init(principal: Principal, action: String, resource: String, context: RequestContext) {
+        self.principal = principal
+        self.action = action
+        self.resource = resource
+        self.context = context
+      }
+    }
+
+    static func make(
+      principal: Principal, action: String, resource: String, context: RequestContext, actionKey: [UInt8],
+      actionServiceHash: UInt64, isRoleTrustRequest: Bool, isKMSKeyRequest: Bool
+    ) -> Storage {
+      let resourceCount = resource.utf8.count
+      let hashesOffset = (actionKey.count + resourceCount + 7) & ~7
+      let keyCount = context.entries.count
+      let isServiceOrAnonymous: Bool
       switch principal {
       case .service, .anonymous: isServiceOrAnonymous = true
       default: isServiceOrAnonymous = false
       }
-      self.isServiceLinkedRole = principal.isServiceLinkedRole
-      self.isRoot = principal.isRoot
+      let header = Header(
+        actionCount: Int32(actionKey.count), resourceCount: Int32(resourceCount), hashesOffset: Int32(hashesOffset),
+        keyCount: Int32(keyCount), actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest,
+        isKMSKeyRequest: isKMSKeyRequest, isServiceOrAnonymous: isServiceOrAnonymous,
+        isServiceLinkedRole: principal.isServiceLinkedRole, isRoot: principal.isRoot, callerAccount: principal.account,
+        rest: Rest(principal: principal, action: action, resource: resource, context: context))
+      let buffer = Storage.create(minimumCapacity: hashesOffset + 8 * keyCount) { _ in header }
+      buffer.withUnsafeMutablePointerToElements { base in
+        actionKey.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: actionKey.count) }
+        var resourceBytes = resource
+        resourceBytes.withUTF8 { (base + actionKey.count).update(from: $0.baseAddress!, count: resourceCount) }
+        let hashes = UnsafeMutableRawPointer(base + hashesOffset).bindMemory(to: UInt64.self, capacity: keyCount)
+        for (i, entry) in context.entries.enumerated() { hashes[i] = entry.hash }
+      }
+      return unsafeDowncast(buffer, to: Storage.self)
     }
 
-    /// A copy with some of the four given fields replaced; derived fields stay as they were.
-    func with(
-      principal: Principal? = nil, action: String? = nil, resource: String? = nil, context: RequestContext? = nil
-    ) -> Storage {
-      Storage(
-        principal: principal ?? self.principal, action: action ?? self.action, resource: resource ?? self.resource,
-        context: context ?? self.context, bytes: bytes, actionCount: actionCount,
-        actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest, isKMSKeyRequest: isKMSKeyRequest)
+    /// The header, read through its address: `header` itself is a class property, and
+    /// each access to it would pay a dynamic exclusivity check (the object is immutable).
+    @inline(__always) var fields: UnsafePointer<Header> {
+      withUnsafeMutablePointerToHeader { UnsafePointer($0) }
+    }
+
+    var principal: Principal { fields.pointee.rest.principal }
+    var action: String { fields.pointee.rest.action }
+    var resource: String { fields.pointee.rest.resource }
+    var context: RequestContext { fields.pointee.rest.context }
+    var actionCount: Int { Int(fields.pointee.actionCount) }
+    var actionServiceHash: UInt64 { fields.pointee.actionServiceHash }
+    var isRoleTrustRequest: Bool { fields.pointee.isRoleTrustRequest }
+    var isKMSKeyRequest: Bool { fields.pointee.isKMSKeyRequest }
+    var callerAccount: String? { fields.pointee.callerAccount }
+    var isServiceOrAnonymous: Bool { fields.pointee.isServiceOrAnonymous }
+    var isServiceLinkedRole: Bool { fields.pointee.isServiceLinkedRole }
+    var isRoot: Bool { fields.pointee.isRoot }
+
+    /// The lowercased action's bytes and the resource's, read in place.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+      let actionCount = Int(fields.pointee.actionCount)
+      let resourceCount = Int(fields.pointee.resourceCount)
+      return withUnsafeMutablePointerToElements { base in
+        body(
+          UnsafeBufferPointer(start: base, count: actionCount),
+          UnsafeBufferPointer(start: base + actionCount, count: resourceCount))
+      }
+    }
+
+    /// The context's value for a lowercased key with a known hash: the hashes in this
+    /// object are searched first, and the entry itself is read only when one agrees.
+    @inline(__always)
+    func contextValue(lowercased key: String, hash: UInt64) -> ContextValue? {
+      let offset = Int(fields.pointee.hashesOffset)
+      let count = Int(fields.pointee.keyCount)
+      let index: Int? = withUnsafeMutablePointerToElements { base in
+        let hashes = UnsafeRawPointer(base + offset).assumingMemoryBound(to: UInt64.self)
+        for i in 0..<count where hashes[i] == hash { return i }
+        return nil
+      }
+      guard let index else { return nil }
+      let context = fields.pointee.rest.context
+      if context.entries[index].lowercasedName == key { return context.entries[index].value }
+      // Two keys with one hash: the context's own search settles it.
+      return context.value(lowercased: key, hash: hash)
+    }
+
+    /// A copy with another principal or context; what is derived from the action and
+    /// resource stays, and the principal's facts are worked out again.
+    func with(principal: Principal? = nil, context: RequestContext? = nil) -> Storage {
+      let actionKey = withBytes { action, _ in Array(action) }
+      return Storage.make(
+        principal: principal ?? self.principal, action: action, resource: resource,
+        context: context ?? self.context, actionKey: actionKey, actionServiceHash: actionServiceHash,
+        isRoleTrustRequest: isRoleTrustRequest, isKMSKeyRequest: isKMSKeyRequest)
     }
   }
 
-  var storage: Storage
+  // ManagedBuffer is not Sendable, so the compiler cannot see what `Storage`'s invariant
+  // says: it is immutable once made.
+  nonisolated(unsafe) var storage: Storage
 
   init(storage: Storage) {
     self.storage = storage
@@ -67,21 +148,23 @@ public struct Request: Sendable {
     get { storage.principal }
     set { storage = storage.with(principal: newValue) }
   }
+  /// Setting the action or resource builds the request anew: what is derived from them
+  /// (the bytes the evaluator matches, trust- and key-policy requests) changes with them.
   public var action: String {
     get { storage.action }
-    set { storage = storage.with(action: newValue) }
+    set { self = Request(principal: principal, action: newValue, resource: resource, context: context) }
   }
   public var resource: String {
     get { storage.resource }
-    set { storage = storage.with(resource: newValue) }
+    set { self = Request(principal: principal, action: action, resource: newValue, context: context) }
   }
   public var context: RequestContext {
     get { storage.context }
     set { storage = storage.with(context: newValue) }
   }
   /// Lowercased action bytes, computed once: actions match case-insensitively.
-  public var actionKey: [UInt8] { Array(storage.bytes[..<storage.actionCount]) }
-  public var resourceBytes: [UInt8] { Array(storage.bytes[storage.actionCount...]) }
+  public var actionKey: [UInt8] { storage.withBytes { action, _ in Array(action) } }
+  public var resourceBytes: [UInt8] { storage.withBytes { _, resource in Array(resource) } }
   /// Hash of the service prefix, for skipping statements about other services.
   public var actionServiceHash: UInt64 { storage.actionServiceHash }
   /// Whether the request is `sts:AssumeRole` (or a sibling) on a role: then the resource
@@ -117,12 +200,9 @@ public struct Request: Sendable {
       isRoleTrustRequest = a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity"
         || a == "sts:setcontext"
     }
-    var bytes = actionKey
-    bytes.append(contentsOf: resource.utf8)
-    storage = Storage(
-      principal: principal, action: action, resource: resource, context: context, bytes: bytes,
-      actionCount: actionKey.count, actionServiceHash: PatternSet.serviceHash(ofAction: actionKey),
-      isRoleTrustRequest: isRoleTrustRequest,
+    storage = Storage.make(
+      principal: principal, action: action, resource: resource, context: context, actionKey: actionKey,
+      actionServiceHash: PatternSet.serviceHash(ofAction: actionKey), isRoleTrustRequest: isRoleTrustRequest,
       isKMSKeyRequest: arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false)
   }
 }

@@ -25,19 +25,21 @@ enum ConditionEvaluator {
   /// building the failure it would not report.
   @inline(__always)
   static func holds(_ condition: Condition, value requestValue: ContextValue?, in context: RequestContext) -> Bool {
-    failureReason(condition, value: requestValue, in: context) == nil
+    failureReason(condition, value: requestValue, in: context, needsReason: false) == nil
   }
 
   /// nil when the condition holds; why it failed otherwise.
   static func failureReason(
-    _ condition: Condition, value requestValue: ContextValue?, in context: RequestContext
+    _ condition: Condition, value requestValue: ContextValue?, in context: RequestContext, needsReason: Bool = true
   ) -> ConditionFailure.Reason? {
     let op = condition.op
     let present = !(requestValue?.values.isEmpty ?? true)
 
     if op.base == .null {
       // "true" means the key must be absent, "false" that it must be present.
-      let holds = condition.values.contains { $0.bool.map { $0 == !present } ?? false }
+      let holds = condition.values.withUnsafeBufferPointer { values in
+        values.indices.contains { values[$0].bool.map { $0 == !present } ?? false }
+      }
       return holds ? nil : .nullCheck(keyPresent: present)
     }
 
@@ -48,15 +50,20 @@ enum ConditionEvaluator {
 
     let positive = op.base.positive
     let negated = op.base.isNegated
-    let hasTemplates = condition.values.contains { $0.template != nil }
+    let hasTemplates = condition.hasTemplates
     // Variables are resolved only when the condition has them (rare), so the common
     // path compares the prepared tokens without allocating.
     let resolved = hasTemplates ? resolvedValues(condition, context: context) : []
 
     func matchesAny(_ value: String) -> Bool {
       if hasTemplates { return resolved.contains { matches(positive, policy: $0.value, tokens: $0.tokens, request: value) } }
-      for v in condition.values where matches(positive, policy: v, tokens: v.tokens, request: value) { return true }
-      return false
+      // Through the buffer: iterating the array copied each value (four retains apiece).
+      return condition.values.withUnsafeBufferPointer { values in
+        for i in values.indices where matches(positive, policy: values[i], tokens: values[i].tokens, request: value) {
+          return true
+        }
+        return false
+      }
     }
 
     switch op.set {
@@ -69,7 +76,8 @@ enum ConditionEvaluator {
         return requestValue.values.contains(where: matchesAny) ? .valueMismatch : nil
       }
       if requestValue.values.contains(where: matchesAny) { return nil }
-      if let bad = typeProblem(positive, requestValue.values) { return .typeMismatch(bad) }
+      // Which value had the wrong type is for the trace; `holds` only needs the verdict.
+      if needsReason, let bad = typeProblem(positive, requestValue.values) { return .typeMismatch(bad) }
       return .valueMismatch
     case .forAllValues?:
       for value in requestValue.values {
@@ -119,7 +127,9 @@ enum ConditionEvaluator {
     case .binaryEquals:
       return policy.text == request
     case .ipAddress:
-      guard let network = policy.network, let address = IPNetwork(request) else { return false }
+      guard let network = policy.network else { return false }
+      if let v4 = IPNetwork.ipv4Value(request) { return network.contains(ipv4: v4) }
+      guard let address = IPNetwork(request) else { return false }
       return network.contains(address)
     case .arnEquals, .arnLike:
       var r = request

@@ -143,6 +143,8 @@ public final class Condition: Sendable {
   public let lookupHash: UInt64
   /// Several values for one key are ORed (NOR for negated operators).
   public let values: [ConditionValue]
+  /// Whether a value holds policy variables (then values are resolved per request).
+  public let hasTemplates: Bool
   /// The span of the key and its values.
   public let span: SourceSpan
   public let operatorSpan: SourceSpan
@@ -156,6 +158,7 @@ public final class Condition: Sendable {
     self.lookupKey = key.lowercased()
     self.lookupHash = PatternSet.hash(lookupKey.utf8)
     self.values = values
+    self.hasTemplates = values.contains { $0.template != nil }
     self.span = span
     self.operatorSpan = operatorSpan
   }

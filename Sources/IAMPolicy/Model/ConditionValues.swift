@@ -144,6 +144,42 @@ public struct IPNetwork: Sendable, Hashable {
     self.bytes = masked
   }
 
+  /// A plain dotted IPv4 address (no spaces, no prefix) as a 32-bit value, read
+  /// without allocating: `aws:SourceIp` is compared on every request, and this is
+  /// its usual form. nil for anything else, which `init?(_:)` then reads.
+  public static func ipv4Value(_ text: String) -> UInt32? {
+    var value: UInt32 = 0
+    var part: UInt32 = 0
+    var digits = 0
+    var dots = 0
+    for b in text.utf8 {
+      if b == UInt8(ascii: ".") {
+        guard digits > 0, dots < 3 else { return nil }
+        value = value << 8 | part
+        part = 0
+        digits = 0
+        dots += 1
+      } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+        digits += 1
+        part = part * 10 + UInt32(b - UInt8(ascii: "0"))
+        guard digits <= 3, part <= 255 else { return nil }
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0, dots == 3 else { return nil }
+    return value << 8 | part
+  }
+
+  /// Whether the network contains the IPv4 address `ipv4Value` read; the same answer as
+  /// `contains(IPNetwork(text)!)` for such an address.
+  public func contains(ipv4 address: UInt32) -> Bool {
+    guard !isIPv6, bytes.count == 4 else { return false }
+    let network = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+    let mask: UInt32 = prefix == 0 ? 0 : ~0 << UInt32(32 - prefix)
+    return address & mask == network
+  }
+
   /// Whether the network contains an address (itself a network of full length).
   public func contains(_ address: IPNetwork) -> Bool {
     var other = address.bytes

@@ -56,11 +56,29 @@ public enum Effect: String, Sendable, Hashable, Codable {
   case deny = "Deny"
 }
 
+/// Who a policy is, in one immutable object: what a reference to one of its statements
+/// needs besides the statement, shared by every such reference instead of copied into each.
+package final class PolicyOrigin: Sendable {
+  package let id: String
+  package let kind: PolicyKind
+  package let source: SourceFile
+
+  init(id: String, kind: PolicyKind, source: SourceFile) {
+    self.id = id
+    self.kind = kind
+    self.source = source
+  }
+}
+
 /// A parsed policy document.
 public struct Policy: Sendable {
   /// How results and messages name it: `PolicyInputList.1`, `AdminAccess`, a path.
-  public var id: String
-  public var kind: PolicyKind
+  public var id: String {
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+  }
+  public var kind: PolicyKind {
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+  }
   public var version: PolicyVersion
   public var policyID: String?
   public var statements: [Statement] {
@@ -74,7 +92,11 @@ public struct Policy: Sendable {
   /// The plan's tables, readable without retaining the plan.
   package private(set) var tables: PlanTables
   /// The text the statement spans point into.
-  public var source: SourceFile
+  public var source: SourceFile {
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+  }
+  /// `id`, `kind` and `source` as one shared object, for statement references.
+  package private(set) var origin: PolicyOrigin
 
   public init(
     id: String, kind: PolicyKind, version: PolicyVersion, policyID: String? = nil,
@@ -89,5 +111,6 @@ public struct Policy: Sendable {
     self.plan = plan
     self.tables = plan.tables
     self.source = source
+    self.origin = PolicyOrigin(id: id, kind: kind, source: source)
   }
 }
