@@ -132,6 +132,7 @@ struct Run {
       return unique
     }
     if missingCount == 0 { return [] }
+    if missingCount == 1 { return missingConditions[0].takeUnretainedValue().keyAsList }
     var unique: [String] = []
     unique.reserveCapacity(missingCount)
     for i in 0..<missingCount {
@@ -221,8 +222,13 @@ struct Run {
     let hits = UnsafeBufferPointer(rebasing: self.hits[0..<count])
 
     func ref(_ hit: Hit) -> StatementRef { ps.statementRef(hit) }
+    /// The allows of a layer (those `include` accepts), in one allocation.
     func refs(_ layer: LayerCode, where include: (Hit) -> Bool = { _ in true }) -> [StatementRef] {
+      var n = 0
+      for hit in hits where hit.layer == layer && !hit.isDeny && include(hit) { n += 1 }
+      if n == 0 { return [] }
       var out: [StatementRef] = []
+      out.reserveCapacity(n)
       for hit in hits where hit.layer == layer && !hit.isDeny && include(hit) { out.append(ref(hit)) }
       return out
     }
@@ -258,7 +264,17 @@ struct Run {
     }
     let identityAllows = storage.isRoot || identityHasAllow
     let identityPath = identityAllows && boundaryAllows && sessionAllows
-    func identityAndGrantRefs() -> [StatementRef] { refs(.identity) + refs(.resource) }
+    /// The identity allows, then the grants, in one allocation.
+    func identityAndGrantRefs() -> [StatementRef] {
+      var n = 0
+      for hit in hits where !hit.isDeny && (hit.layer == .identity || hit.layer == .resource) { n += 1 }
+      if n == 0 { return [] }
+      var out: [StatementRef] = []
+      out.reserveCapacity(n)
+      for hit in hits where hit.layer == .identity && !hit.isDeny { out.append(ref(hit)) }
+      for hit in hits where hit.layer == .resource && !hit.isDeny { out.append(ref(hit)) }
+      return out
+    }
 
     func identityFailure() -> DecisionReason {
       if !identityAllows { return .noIdentityAllow }
@@ -487,7 +503,7 @@ struct Run {
       return Run.segmentsMatch(
         tokens,
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
-        r.resource, r.colons)
+        r.resource, r.colons, from: Int(e.literalSegments))
     case .template:
       let context = r.storage.context
       return policyPlan._withUnsafeGuaranteedRef { $0.templates[Int(e.boundsStart)] }.matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
@@ -496,15 +512,16 @@ struct Run {
 
   /// `ARNMatcher.match` with the resource's colons found in advance: each of the
   /// pattern's first five parts matches the same part of the ARN; the last part may
-  /// span colons only when it is the sixth or ends with `*`.
+  /// span colons only when it is the sixth or ends with `*`. Parts before `first` are
+  /// known to match (they lie in the literal prefix the resource starts with).
   @inline(__always)
   static func segmentsMatch(
     _ tokens: UnsafeBufferPointer<UInt16>, _ bounds: UnsafeBufferPointer<Int32>, _ s: UnsafeBufferPointer<UInt8>,
-    _ colons: Colons
+    _ colons: Colons, from first: Int = 0
   ) -> Bool {
     let last = bounds.count - 2
-    var start = 0
-    var i = 0
+    var i = min(first, last)
+    var start = i > 0 ? colons[i - 1] + 1 : 0
     while i <= last {
       let seg = UnsafeBufferPointer(rebasing: tokens[Int(bounds[i])..<Int(bounds[i + 1])])
       if i == last {

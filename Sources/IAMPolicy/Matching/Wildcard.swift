@@ -80,6 +80,8 @@ public struct WildcardPattern: Sendable, Hashable {
       if pi < pn {
         let t = p[pi]
         if t == star {
+          // A final `*` takes whatever is left (`bucket/*` against a long key).
+          if pi == pn - 1 { return true }
           starP = pi
           starS = si
           pi += 1

@@ -143,6 +143,8 @@ public final class Condition: Sendable {
   public let lookupHash: UInt64
   /// Several values for one key are ORed (NOR for negated operators).
   public let values: [ConditionValue]
+  /// `[key]`, made once: the usual missing-keys answer, shared instead of allocated per request.
+  public let keyAsList: [String]
   /// Whether a value holds policy variables (then values are resolved per request).
   public let hasTemplates: Bool
   /// The span of the key and its values.
@@ -155,6 +157,7 @@ public final class Condition: Sendable {
   ) {
     self.op = op
     self.key = key
+    self.keyAsList = [key]
     self.lookupKey = key.lowercased()
     self.lookupHash = PatternSet.hash(lookupKey.utf8)
     self.values = values

@@ -50,6 +50,9 @@ package final class PolicyPlan: @unchecked Sendable {
       case any, segments, glob, template
     }
     package var kind: Kind
+    /// `segments`: how many leading parts (with their colons) lie within the literal
+    /// prefix; a resource that starts with the prefix matches them already.
+    package var literalSegments: UInt8 = 0
     /// `segments`: the segments are `resourceBounds[boundsStart...boundsStart + segmentCount]`;
     /// `glob`: one segment, the whole pattern; `template`: `templates[boundsStart]`.
     package var boundsStart: Int32
@@ -142,6 +145,13 @@ package final class PolicyPlan: @unchecked Sendable {
             resourceEntries[resourceEntries.count - 1].prefixStart = Int32(resourceTokens.count)
             resourceTokens.append(contentsOf: prefix)
             resourceEntries[resourceEntries.count - 1].prefixEnd = Int32(resourceTokens.count)
+            if case .segments(let segmented) = pattern.matcher {
+              // Part i ends, with its colon, at bounds[i + 1] + i + 1 in the pattern text.
+              var literal = 0
+              let last = segmented.bounds.count - 2
+              while literal < last && segmented.bounds[literal + 1] + literal + 1 <= prefix.count { literal += 1 }
+              resourceEntries[resourceEntries.count - 1].literalSegments = UInt8(literal)
+            }
           }
         }
       }

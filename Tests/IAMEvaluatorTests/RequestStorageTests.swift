@@ -1,0 +1,111 @@
+import IAMEvaluator
+import IAMPolicy
+import Testing
+
+/// `Request` keeps its bytes and context key hashes in one object; it must still behave as
+/// a value, and the evaluator's shortcuts must answer as the general code does.
+@Suite struct RequestStorageTests {
+  let allowGetOnA = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::a/*"}]}"#
+
+  @Test("Setting the action or resource builds what the evaluator matches anew")
+  func settersRebuildMatchedBytes() throws {
+    let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
+    let policies = ApplicablePolicies(identity: [try parsePolicy(allowGetOnA, .identity, id: "P")])
+    let evaluator = Evaluator(options: .init(recordsTrace: false))
+    var request = Request(principal: caller, action: "s3:PutObject", resource: "arn:aws:s3:::b/k")
+    #expect(evaluator.evaluate(request, against: policies).decision == .implicitDeny)
+    request.action = "s3:GetObject"
+    #expect(request.actionKey == Array("s3:getobject".utf8))
+    #expect(evaluator.evaluate(request, against: policies).decision == .implicitDeny)
+    request.resource = "arn:aws:s3:::a/k"
+    #expect(request.resourceBytes == Array("arn:aws:s3:::a/k".utf8))
+    #expect(evaluator.evaluate(request, against: policies).decision == .allowed)
+    let copy = request
+    request.resource = "arn:aws:iam::111122223333:role/R"
+    request.action = "sts:AssumeRole"
+    #expect(request.isRoleTrustRequest && !copy.isRoleTrustRequest)
+    #expect(evaluator.evaluate(copy, against: policies).decision == .allowed)
+  }
+
+  @Test("Context keys found through the request's hashes, in any case, after setting the context")
+  func contextThroughHashes() throws {
+    let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
+    let text = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}"#
+    let policies = ApplicablePolicies(identity: [try parsePolicy(text, .identity, id: "P")])
+    let evaluator = Evaluator(options: .init(recordsTrace: false))
+    var request = Request(principal: caller, action: "s3:GetObject", resource: "arn:aws:s3:::a/k")
+    let missing = evaluator.evaluate(request, against: policies)
+    #expect(missing.decision == .implicitDeny && missing.missingContextKeys == ["aws:RequestedRegion"])
+    var context = request.context
+    context["AWS:REQUESTEDREGION"] = ContextValue("eu-west-1")
+    request.context = context
+    let found = evaluator.evaluate(request, against: policies)
+    #expect(found.decision == .allowed && found.missingContextKeys.isEmpty)
+    context["aws:requestedregion"] = ContextValue("us-east-1")
+    request.context = context
+    #expect(evaluator.evaluate(request, against: policies).decision == .implicitDeny)
+  }
+
+  @Test("A key missing from several statements is reported once, as first spelled")
+  func missingKeysOnce() throws {
+    let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
+    let text = #"""
+      {"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+        {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"AWS:multifactorauthpresent":"true"},"StringEquals":{"s3:prefix":"x"}}}]}
+      """#
+    let policies = ApplicablePolicies(identity: [try parsePolicy(text, .identity, id: "P")])
+    let request = Request(principal: caller, action: "s3:GetObject", resource: "arn:aws:s3:::a/k")
+    for tracing in [false, true] {
+      let evaluation = Evaluator(options: .init(recordsTrace: tracing)).evaluate(request, against: policies)
+      #expect(evaluation.missingContextKeys == ["aws:MultiFactorAuthPresent", "s3:prefix"])
+    }
+  }
+
+  @Test(
+    "IPv4 addresses read without allocating agree with the general reader",
+    arguments: [
+      ("203.0.113.7", "203.0.113.0/24"), ("203.0.114.7", "203.0.113.0/24"), ("010.0.0.1", "10.0.0.0/8"),
+      ("0.0.0.0", "0.0.0.0/0"), ("255.255.255.255", "255.255.255.254/31"), ("1.2.3.4", "1.2.3.4"),
+      ("1.2.3.5", "1.2.3.4"), ("1.2.3", "1.2.3.0/24"), ("1.2.3.4.5", "1.2.3.0/24"), ("256.1.1.1", "0.0.0.0/0"),
+      ("1..2.3", "0.0.0.0/0"), ("1.2.3.4 ", "1.2.3.0/24"), ("::ffff:1.2.3.4", "1.2.3.0/24"), ("2001:db8::1", "2001:db8::/32"),
+      ("1.2.3.4", "2001:db8::/32"), ("1234.1.1.1", "0.0.0.0/0"), ("", "0.0.0.0/0"),
+    ])
+  func ipv4FastPath(address: String, network: String) throws {
+    let net = try #require(IPNetwork(network))
+    let general = IPNetwork(address).map { net.contains($0) } ?? false
+    if let v4 = IPNetwork.ipv4Value(address) {
+      #expect(net.contains(ipv4: v4) == general)
+    } else {
+      // Anything else goes the general way; a plain dotted address never does.
+      #expect(!(address.split(separator: ".").count == 4 && address.allSatisfy { $0.isNumber || $0 == "." } && general))
+    }
+  }
+
+  @Test(
+    "A final * takes the rest; ARN parts inside the literal prefix are not matched again",
+    arguments: [
+      ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b:c/d", true),
+      ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket", false),
+      ("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/", true),
+      ("arn:aws:iam::111122223333:role/*", "arn:aws:iam::111122223333:role/a:b", true),
+      ("arn:aws:iam::111122223333:role/*", "arn:aws:iam::444455556666:role/x", false),
+      ("arn:aws:dynamodb:us-east-1:111122223333:*", "arn:aws:dynamodb:us-east-1:111122223333:table/T", true),
+      ("arn:aws:dynamodb:us-east-1:*", "arn:aws:dynamodb:us-east-1:111122223333:table/T", true),
+      ("arn:aws:lambda:*:111122223333:function:app-*", "arn:aws:lambda:eu-west-1:111122223333:function:app-x", true),
+      ("arn:aws:lambda:*:111122223333:function:app-*", "arn:aws:lambda:eu-west-1:111122223333:layer:app-x", false),
+      ("arn:aws:ec2:us-east-1:111122223333:instance/i-1", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", true),
+      ("arn:aws:ec2:us-east-1:111122223333:instance/i-1", "arn:aws:ec2:us-east-1:111122223333:instance/i-1:x", false),
+      ("arn:aws:sqs:us-east-1:111122223333:q?", "arn:aws:sqs:us-east-1:111122223333:q€", true),
+    ])
+  func resourceShortcuts(pattern: String, resource: String, matches: Bool) throws {
+    let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
+    let text = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"\#(pattern)"}]}"#
+    let policies = ApplicablePolicies(identity: [try parsePolicy(text, .identity, id: "P")])
+    let request = Request(principal: caller, action: "s3:GetObject", resource: resource)
+    for tracing in [false, true] {
+      let evaluation = Evaluator(options: .init(recordsTrace: tracing)).evaluate(request, against: policies)
+      #expect((evaluation.decision == .allowed) == matches, "tracing: \(tracing)")
+    }
+  }
+}
