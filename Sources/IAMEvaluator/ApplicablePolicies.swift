@@ -16,80 +16,121 @@ public struct ApplicablePolicies: Sendable {
     let plan: Unmanaged<PolicyPlan>
   }
 
-  // INVARIANT: every field is written only in `init`; `refs` and `bounds` are freed only in
-  // `deinit`, and point at plans the policy arrays keep alive (hence `@unchecked Sendable`).
-  final class Storage: @unchecked Sendable {
-    let identity: [Policy]
-    let resource: [Policy]
-    let permissionsBoundary: [Policy]
-    let session: [Policy]
-    let serviceControlLevels: [[Policy]]?
-    let resourceControlLevels: [[Policy]]?
-    let resourceOwner: String?
-    let hasServiceControl: Bool
-    let hasResourceControl: Bool
-    let serviceControlCount: Int
-    let resourceControlCount: Int
-    /// Every policy's plan: the SCP levels, the RCP levels, then the resource, identity,
-    /// boundary and session layers. Segment `i` is `refs[bounds[i]..<bounds[i + 1]]`.
-    let refs: UnsafeMutableBufferPointer<PlanRef>
-    let bounds: UnsafeMutableBufferPointer<Int32>
+  // INVARIANT: the header and the elements are written only in `make`; the plan views
+  // point at plans the header's policy arrays keep alive. Immutable afterwards, so
+  // sharing it across threads is safe.
+  /// What a decision reads sits in this one allocation: a header of counts, then every
+  /// policy's plan view and the segment bounds. The policy arrays themselves are read
+  /// only to name matched statements.
+  final class Storage: ManagedBuffer<Storage.Header, UInt8> {
+    struct Header {
+      let hasServiceControl: Bool
+      let hasResourceControl: Bool
+      let hasBoundary: Bool
+      let serviceControlCount: Int32
+      let resourceControlCount: Int32
+      /// Every policy's plan: the SCP levels, the RCP levels, then the resource, identity,
+      /// boundary and session layers. Segment `i` is `refs[bounds[i]..<bounds[i + 1]]`;
+      /// the bounds follow the plan views in the elements.
+      let refCount: Int32
+      let boundsCount: Int32
+      let resourceOwner: String?
+      let policies: Policies
+    }
 
-    init(
+    /// The policies by layer, as the API gives them.
+    final class Policies: Sendable {
+      let identity: [Policy]
+      let resource: [Policy]
+      let permissionsBoundary: [Policy]
+      let session: [Policy]
+      let serviceControlLevels: [[Policy]]?
+      let resourceControlLevels: [[Policy]]?
+
+      init(
+        identity: [Policy], resource: [Policy], permissionsBoundary: [Policy], session: [Policy],
+        serviceControlLevels: [[Policy]]?, resourceControlLevels: [[Policy]]?
+      ) {
+        self.identity = identity
+        self.resource = resource
+        self.permissionsBoundary = permissionsBoundary
+        self.session = session
+        self.serviceControlLevels = serviceControlLevels
+        self.resourceControlLevels = resourceControlLevels
+      }
+    }
+
+    static func make(
       identity: [Policy], resource: [Policy], permissionsBoundary: [Policy], session: [Policy],
       serviceControlLevels: [[Policy]]?, resourceControlLevels: [[Policy]]?, resourceOwner: String?
-    ) {
-      self.identity = identity
-      self.resource = resource
-      self.permissionsBoundary = permissionsBoundary
-      self.session = session
-      self.serviceControlLevels = serviceControlLevels
-      self.resourceControlLevels = resourceControlLevels
-      self.resourceOwner = resourceOwner
-      hasServiceControl = serviceControlLevels != nil
-      hasResourceControl = resourceControlLevels != nil
-      serviceControlCount = serviceControlLevels?.count ?? 0
-      resourceControlCount = resourceControlLevels?.count ?? 0
-      // Filled in place, without intermediate arrays: the simulator builds one of these per request.
+    ) -> Storage {
       let scp = serviceControlLevels ?? []
       let rcp = resourceControlLevels ?? []
       var total = resource.count + identity.count + permissionsBoundary.count + session.count
       for level in scp { total += level.count }
       for level in rcp { total += level.count }
-      let refs = UnsafeMutableBufferPointer<PlanRef>.allocate(capacity: max(total, 1))
-      let bounds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: scp.count + rcp.count + 5)
-      var n = 0
-      var segment = 0
-      bounds[0] = 0
-      func add(_ list: [Policy]) {
-        for policy in list {
-          (refs.baseAddress! + n).initialize(to: PlanRef(tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan)))
-          n += 1
+      let boundsCount = scp.count + rcp.count + 5
+      let header = Header(
+        hasServiceControl: serviceControlLevels != nil, hasResourceControl: resourceControlLevels != nil,
+        hasBoundary: !permissionsBoundary.isEmpty, serviceControlCount: Int32(scp.count),
+        resourceControlCount: Int32(rcp.count), refCount: Int32(total), boundsCount: Int32(boundsCount),
+        resourceOwner: resourceOwner,
+        policies: Policies(
+          identity: identity, resource: resource, permissionsBoundary: permissionsBoundary, session: session,
+          serviceControlLevels: serviceControlLevels, resourceControlLevels: resourceControlLevels))
+      let size = MemoryLayout<PlanRef>.stride * total + MemoryLayout<Int32>.stride * boundsCount
+      let buffer = Storage.create(minimumCapacity: size) { _ in header }
+      // Filled in place, without intermediate arrays.
+      buffer.withUnsafeMutablePointerToElements { base in
+        let raw = UnsafeMutableRawPointer(base)
+        let refs = raw.bindMemory(to: PlanRef.self, capacity: total)
+        let bounds = (raw + MemoryLayout<PlanRef>.stride * total).bindMemory(to: Int32.self, capacity: boundsCount)
+        var n = 0
+        var segment = 0
+        bounds[0] = 0
+        func add(_ list: [Policy]) {
+          for policy in list {
+            (refs + n).initialize(to: PlanRef(tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan)))
+            n += 1
+          }
+          segment += 1
+          bounds[segment] = Int32(n)
         }
-        segment += 1
-        bounds[segment] = Int32(n)
+        for level in scp { add(level) }
+        for level in rcp { add(level) }
+        add(resource)
+        add(identity)
+        add(permissionsBoundary)
+        add(session)
       }
-      for level in scp { add(level) }
-      for level in rcp { add(level) }
-      add(resource)
-      add(identity)
-      add(permissionsBoundary)
-      add(session)
-      self.refs = refs
-      self.bounds = bounds
+      return unsafeDowncast(buffer, to: Storage.self)
     }
 
-    deinit {
-      refs.deallocate()
-      bounds.deallocate()
+    /// The header, read through its address: `header` itself is a class property, and
+    /// each access to it would pay a dynamic exclusivity check (the object is immutable).
+    @inline(__always) var fields: UnsafePointer<Header> {
+      withUnsafeMutablePointerToHeader { UnsafePointer($0) }
     }
+
+    var identity: [Policy] { fields.pointee.policies.identity }
+    var resource: [Policy] { fields.pointee.policies.resource }
+    var permissionsBoundary: [Policy] { fields.pointee.policies.permissionsBoundary }
+    var session: [Policy] { fields.pointee.policies.session }
+    var serviceControlLevels: [[Policy]]? { fields.pointee.policies.serviceControlLevels }
+    var resourceControlLevels: [[Policy]]? { fields.pointee.policies.resourceControlLevels }
+    var resourceOwner: String? { fields.pointee.resourceOwner }
+    var hasServiceControl: Bool { fields.pointee.hasServiceControl }
+    var hasResourceControl: Bool { fields.pointee.hasResourceControl }
+    var hasBoundary: Bool { fields.pointee.hasBoundary }
+    var serviceControlCount: Int { Int(fields.pointee.serviceControlCount) }
+    var resourceControlCount: Int { Int(fields.pointee.resourceControlCount) }
 
     func with(
       identity: [Policy]? = nil, resource: [Policy]? = nil, permissionsBoundary: [Policy]? = nil,
       session: [Policy]? = nil, serviceControlLevels: [[Policy]]?? = nil, resourceControlLevels: [[Policy]]?? = nil,
       resourceOwner: String?? = nil
     ) -> Storage {
-      Storage(
+      Storage.make(
         identity: identity ?? self.identity, resource: resource ?? self.resource,
         permissionsBoundary: permissionsBoundary ?? self.permissionsBoundary, session: session ?? self.session,
         serviceControlLevels: serviceControlLevels ?? self.serviceControlLevels,
@@ -120,15 +161,25 @@ public struct ApplicablePolicies: Sendable {
       }
     }
 
-    /// Every policy's plan (`refs` may have a spare slot: it is never empty).
+    /// Every policy's plan.
+    @inline(__always)
     var allPlans: UnsafeBufferPointer<PlanRef> {
-      UnsafeBufferPointer(rebasing: refs[0..<Int(bounds[bounds.count - 1])])
+      let count = Int(fields.pointee.refCount)
+      return withUnsafeMutablePointerToElements { base in
+        UnsafeBufferPointer(start: UnsafeRawPointer(base).assumingMemoryBound(to: PlanRef.self), count: count)
+      }
     }
 
-    /// The plans of segment `i` (see `refs`).
+    /// The plans of segment `i` (see `Header.refCount`).
     @inline(__always)
     func segment(_ i: Int) -> UnsafeBufferPointer<PlanRef> {
-      UnsafeBufferPointer(rebasing: refs[Int(bounds[i])..<Int(bounds[i + 1])])
+      let count = Int(fields.pointee.refCount)
+      return withUnsafeMutablePointerToElements { base in
+        let refs = UnsafeRawPointer(base).assumingMemoryBound(to: PlanRef.self)
+        let bounds = (UnsafeRawPointer(base) + MemoryLayout<PlanRef>.stride * count).assumingMemoryBound(to: Int32.self)
+        let start = Int(bounds[i])
+        return UnsafeBufferPointer(start: refs + start, count: Int(bounds[i + 1]) - start)
+      }
     }
 
     /// The segment of a layer.
@@ -145,7 +196,8 @@ public struct ApplicablePolicies: Sendable {
     }
   }
 
-  var storage: Storage
+  // ManagedBuffer is not Sendable; `Storage` is immutable once made.
+  nonisolated(unsafe) var storage: Storage
 
   init(storage: Storage) {
     self.storage = storage
@@ -191,7 +243,7 @@ public struct ApplicablePolicies: Sendable {
     identity: [Policy] = [], resource: [Policy] = [], permissionsBoundary: [Policy] = [], session: [Policy] = [],
     serviceControlLevels: [[Policy]]? = nil, resourceControlLevels: [[Policy]]? = nil, resourceOwner: String? = nil
   ) {
-    storage = Storage(
+    storage = Storage.make(
       identity: identity, resource: resource, permissionsBoundary: permissionsBoundary, session: session,
       serviceControlLevels: serviceControlLevels, resourceControlLevels: resourceControlLevels,
       resourceOwner: resourceOwner)

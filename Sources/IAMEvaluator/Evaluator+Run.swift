@@ -167,7 +167,7 @@ struct Run {
       let view = RequestView(
         storage: storage, action: action, serviceHash: storage.actionServiceHash,
         serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
-        colons: Colons(resource), hasBoundary: !policies.storage.permissionsBoundary.isEmpty)
+        colons: Colons(resource), hasBoundary: policies.storage.hasBoundary)
       return decide(view, policies)
     }
   }

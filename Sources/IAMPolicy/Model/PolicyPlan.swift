@@ -203,10 +203,12 @@ package final class PolicyPlan: @unchecked Sendable {
     candidateBounds.append(Int32(candidates.count))
     self.templates = templates
     var layout = PlanTables.Layout()
-    layout.add(plans)
+    // The order of the sections is the order a decision reads them: the service lookup
+    // right after the header, so a small policy's first cache line or two answer it.
     layout.add(services)
     layout.add(candidateBounds)
     layout.add(candidates)
+    layout.add(plans)
     layout.add(actionEntries)
     layout.add(actionTokens)
     layout.add(resourceEntries)
@@ -237,13 +239,13 @@ package struct PlanTables: @unchecked Sendable {
     return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: T.self), count: count)
   }
 
-  @inlinable package var statementPlans: UnsafeBufferPointer<PolicyPlan.StatementPlan> { section(0, PolicyPlan.StatementPlan.self) }
   /// Distinct service hashes; the statements that can concern `services[k]` are
   /// `candidates[candidateBounds[k]..<candidateBounds[k + 1]]`, in document order,
   /// including those that concern every service. Those alone are the last range.
-  @inlinable package var services: UnsafeBufferPointer<UInt64> { section(1, UInt64.self) }
-  @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
-  @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(3, Int32.self) }
+  @inlinable package var services: UnsafeBufferPointer<UInt64> { section(0, UInt64.self) }
+  @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(1, Int32.self) }
+  @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
+  @inlinable package var statementPlans: UnsafeBufferPointer<PolicyPlan.StatementPlan> { section(3, PolicyPlan.StatementPlan.self) }
   @inlinable package var actionEntries: UnsafeBufferPointer<PolicyPlan.ActionEntry> { section(4, PolicyPlan.ActionEntry.self) }
   @inlinable package var actionTokens: UnsafeBufferPointer<UInt16> { section(5, UInt16.self) }
   @inlinable package var resourceEntries: UnsafeBufferPointer<PolicyPlan.ResourceEntry> { section(6, PolicyPlan.ResourceEntry.self) }
@@ -284,7 +286,7 @@ package struct PlanTables: @unchecked Sendable {
 
   /// The number of statements, read from the block's header.
   @inlinable @inline(__always)
-  package var statementCount: Int { Int(base.load(fromByteOffset: 4 * PlanTables.sectionCount, as: Int32.self)) }
+  package var statementCount: Int { Int(base.load(fromByteOffset: 4 * (PlanTables.sectionCount + 3), as: Int32.self)) }
 
   /// The range of `candidates` to visit for a request whose action has this service hash.
   @inlinable @inline(__always)
