@@ -14,6 +14,8 @@ public struct ApplicablePolicies: Sendable {
   struct PlanRef {
     let tables: PlanTables
     let plan: Unmanaged<PolicyPlan>
+    /// For naming matched statements without reading the `Policy`.
+    let origin: Unmanaged<PolicyOrigin>
   }
 
   // INVARIANT: the header and the elements are written only in `make`; the plan views
@@ -90,7 +92,9 @@ public struct ApplicablePolicies: Sendable {
         bounds[0] = 0
         func add(_ list: [Policy]) {
           for policy in list {
-            (refs + n).initialize(to: PlanRef(tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan)))
+            (refs + n).initialize(to: PlanRef(
+                tables: policy.tables, plan: Unmanaged.passUnretained(policy.plan),
+                origin: Unmanaged.passUnretained(policy.origin)))
             n += 1
           }
           segment += 1
@@ -138,27 +142,14 @@ public struct ApplicablePolicies: Sendable {
         resourceOwner: resourceOwner ?? self.resourceOwner)
     }
 
-    /// The answer's reference to an applying statement. The fields are read in place:
-    /// copying the `Policy` would retain all of its fields, not only those the reference keeps.
+    /// The answer's reference to an applying statement, from the plan views alone: the
+    /// policy arrays (and the `Policy` values in them) stay untouched.
     func statementRef(_ hit: Hit) -> StatementRef {
-      switch hit.layer {
-      case .serviceControl: Storage.ref(serviceControlLevels?[Int(hit.level)] ?? [], hit)
-      case .resourceControl: Storage.ref(resourceControlLevels?[Int(hit.level)] ?? [], hit)
-      case .resource: Storage.ref(resource, hit)
-      case .identity: Storage.ref(identity, hit)
-      case .permissionsBoundary: Storage.ref(permissionsBoundary, hit)
-      case .session: Storage.ref(session, hit)
-      }
-    }
-
-    @inline(__always)
-    static func ref(_ list: [Policy], _ hit: Hit) -> StatementRef {
-      list.withUnsafeBufferPointer { policies in
-        let policy = policies.baseAddress! + Int(hit.policy)
-        return StatementRef(
-          origin: policy.pointee.origin, statement: policy.pointee.statements[Int(hit.statement)],
-          layer: hit.layer.layer(level: Int(hit.level)))
-      }
+      let ref = segment(segmentIndex(hit.layer, level: Int(hit.level)))[Int(hit.policy)]
+      return StatementRef(
+        origin: ref.origin.takeUnretainedValue(),
+        statement: ref.tables.statementPlans[Int(hit.statement)].statement.takeUnretainedValue(),
+        layer: hit.layer.layer(level: Int(hit.level)))
     }
 
     /// Every policy's plan.

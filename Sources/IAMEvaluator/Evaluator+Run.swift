@@ -89,6 +89,9 @@ struct Colons {
 /// evaluation), and reads the principal and context in place instead of copying them.
 struct RequestView {
   unowned(unsafe) let storage: Request.Storage
+  /// The principal and context, read in place (borrowed, not copied) when a statement
+  /// has a principal or conditions.
+  unowned(unsafe) let rest: Request.Storage.Rest
   let action: UnsafeBufferPointer<UInt8>
   let serviceHash: UInt64
   let serviceHash32: UInt32
@@ -165,7 +168,7 @@ struct Run {
     let storage = request.storage
     return storage.withBytes { action, resource in
       let view = RequestView(
-        storage: storage, action: action, serviceHash: storage.actionServiceHash,
+        storage: storage, rest: storage.fields.pointee.rest, action: action, serviceHash: storage.actionServiceHash,
         serviceHash32: UInt32(truncatingIfNeeded: storage.actionServiceHash), resource: resource,
         colons: Colons(resource), hasBoundary: policies.storage.hasBoundary)
       return decide(view, policies)
@@ -449,7 +452,7 @@ struct Run {
         case .principal(let patterns):
           var best: PrincipalMatch?
           for p in patterns {
-            if let m = PrincipalMatcher.match(p.value, r.storage.principal) {
+            if let m = PrincipalMatcher.match(p.value, r.rest.principal) {
               best = PrincipalMatcher.stronger(best, m)
             }
           }
@@ -458,7 +461,7 @@ struct Run {
         case .notPrincipal(let patterns):
           // A listed principal is exempt; a principal with a permissions boundary never is
           // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
-          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.storage.principal) }) {
+          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.rest.principal) }) {
             return nil
           }
         }
@@ -470,7 +473,7 @@ struct Run {
       for condition in statement.conditions {
         let value = r.storage.contextValue(lowercased: condition.lookupKey, hash: condition.lookupHash)
         if value == nil && condition.op.base != .null { recordMissing(condition) }
-        if holds && !ConditionEvaluator.holds(condition, value: value, in: r.storage.context) { holds = false }
+        if holds && !ConditionEvaluator.holds(condition, value: value, in: r.rest.context) { holds = false }
       }
       if !holds { return nil }
     }
@@ -505,7 +508,7 @@ struct Run {
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),
         r.resource, r.colons, from: Int(e.literalSegments))
     case .template:
-      let context = r.storage.context
+      let context = r.rest.context
       return policyPlan._withUnsafeGuaranteedRef { $0.templates[Int(e.boundsStart)] }.matches(r.resource, lookup: { context.singleValue(lowercased: $0) })
     }
   }
