@@ -147,9 +147,7 @@ public struct ApplicablePolicies: Sendable {
     func statementRef(_ hit: Hit) -> StatementRef {
       let ref = segment(segmentIndex(hit.layer, level: Int(hit.level)))[Int(hit.policy)]
       return StatementRef(
-        origin: ref.origin.takeUnretainedValue(),
-        statement: ref.tables.statementPlans[Int(hit.statement)].statement.takeUnretainedValue(),
-        layer: hit.layer.layer(level: Int(hit.level)))
+        origin: ref.origin.takeUnretainedValue(), position: Int(hit.statement), layer: hit.layer.layer(level: Int(hit.level)))
     }
 
     /// Every policy's plan.

@@ -9,23 +9,21 @@ public enum Decision: String, Sendable, Hashable, Codable {
 
 /// A statement that took part in a decision, with enough to point at it.
 ///
-/// Two references and the layer: answers carry one per matched statement, and building
-/// them from copied strings and source files cost more than deciding.
+/// One reference, an index and the layer: answers carry one per matched statement, and
+/// building them from copied strings and source files cost more than deciding.
 public struct StatementRef: Sendable, Equatable {
   let origin: PolicyOrigin
-  let statement: Statement
+  /// The statement's position in the policy's `Statement` list.
+  let position: Int32
   public let layer: PolicyLayer
 
-  init(policy: Policy, statement: Statement, layer: PolicyLayer) {
-    self.init(origin: policy.origin, statement: statement, layer: layer)
-  }
-
-  init(origin: PolicyOrigin, statement: Statement, layer: PolicyLayer) {
+  init(origin: PolicyOrigin, position: Int, layer: PolicyLayer) {
     self.origin = origin
-    self.statement = statement
+    self.position = Int32(truncatingIfNeeded: position)
     self.layer = layer
   }
 
+  var statement: Statement { origin.statements[Int(position)] }
   public var policyID: String { origin.id }
   public var kind: PolicyKind { origin.kind }
   public var statementIndex: Int { statement.index }

@@ -384,7 +384,7 @@ struct Run {
       for p in policies.indices {
         let policy = policies[p]
         for (i, statement) in policy.statements.enumerated() {
-          let ref = StatementRef(policy: policy, statement: statement, layer: layer)
+          let ref = StatementRef(origin: policy.origin, position: i, layer: layer)
           switch TraceCheck.check(statement, r, missing: &missing) {
           case .applies(let m):
             record(i, policy: p, level: level, layer: code, match: m?.code ?? 0, isDeny: statement.effect == .deny)

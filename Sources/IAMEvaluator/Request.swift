@@ -22,6 +22,9 @@ public struct Request: Sendable {
       /// Where the key hashes start (8-byte aligned) and how many there are.
       let hashesOffset: Int32
       let keyCount: Int32
+      /// Bit `hash % 64` of every context key's hash: most conditions ask for keys the
+      /// request lacks, and this answers them from the header's cache line.
+      let keyMask: UInt64
       let actionServiceHash: UInt64
       let isRoleTrustRequest: Bool
       let isKMSKeyRequest: Bool
@@ -61,7 +64,8 @@ public struct Request: Sendable {
       }
       let header = Header(
         actionCount: Int32(actionKey.count), resourceCount: Int32(resourceCount), hashesOffset: Int32(hashesOffset),
-        keyCount: Int32(keyCount), actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest,
+        keyCount: Int32(keyCount),
+        keyMask: context.entries.reduce(0) { $0 | (1 as UInt64) << ($1.hash & 63) }, actionServiceHash: actionServiceHash, isRoleTrustRequest: isRoleTrustRequest,
         isKMSKeyRequest: isKMSKeyRequest, isServiceOrAnonymous: isServiceOrAnonymous,
         isServiceLinkedRole: principal.isServiceLinkedRole, isRoot: principal.isRoot, callerAccount: principal.account,
         rest: Rest(principal: principal, action: action, resource: resource, context: context))
@@ -111,6 +115,7 @@ public struct Request: Sendable {
     /// object are searched first, and the entry itself is read only when one agrees.
     @inline(__always)
     func contextValue(lowercased key: String, hash: UInt64) -> ContextValue? {
+      if fields.pointee.keyMask & ((1 as UInt64) << (hash & 63)) == 0 { return nil }
       let offset = Int(fields.pointee.hashesOffset)
       let count = Int(fields.pointee.keyCount)
       let index: Int? = withUnsafeMutablePointerToElements { base in

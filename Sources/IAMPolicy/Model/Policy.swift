@@ -62,11 +62,13 @@ package final class PolicyOrigin: Sendable {
   package let id: String
   package let kind: PolicyKind
   package let source: SourceFile
+  package let statements: [Statement]
 
-  init(id: String, kind: PolicyKind, source: SourceFile) {
+  init(id: String, kind: PolicyKind, source: SourceFile, statements: [Statement]) {
     self.id = id
     self.kind = kind
     self.source = source
+    self.statements = statements
   }
 }
 
@@ -74,10 +76,10 @@ package final class PolicyOrigin: Sendable {
 public struct Policy: Sendable {
   /// How results and messages name it: `PolicyInputList.1`, `AdminAccess`, a path.
   public var id: String {
-    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source, statements: statements) }
   }
   public var kind: PolicyKind {
-    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source, statements: statements) }
   }
   public var version: PolicyVersion
   public var policyID: String?
@@ -85,6 +87,7 @@ public struct Policy: Sendable {
     didSet {
       plan = PolicyPlan(statements)
       tables = plan.tables
+      origin = PolicyOrigin(id: id, kind: kind, source: source, statements: statements)
     }
   }
   /// The statements compiled for the evaluator (one shared, immutable object).
@@ -93,7 +96,7 @@ public struct Policy: Sendable {
   package private(set) var tables: PlanTables
   /// The text the statement spans point into.
   public var source: SourceFile {
-    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source) }
+    didSet { origin = PolicyOrigin(id: id, kind: kind, source: source, statements: statements) }
   }
   /// `id`, `kind` and `source` as one shared object, for statement references.
   package private(set) var origin: PolicyOrigin
@@ -111,6 +114,6 @@ public struct Policy: Sendable {
     self.plan = plan
     self.tables = plan.tables
     self.source = source
-    self.origin = PolicyOrigin(id: id, kind: kind, source: source)
+    self.origin = PolicyOrigin(id: id, kind: kind, source: source, statements: statements)
   }
 }
