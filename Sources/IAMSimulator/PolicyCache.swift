@@ -69,6 +69,51 @@ public final class PolicyCache: @unchecked Sendable {
   struct PolicyList: @unchecked Sendable {
     var policies: [Policy]
     var warnings: [Diagnostic]
+    /// Identifies a list the cache keeps, in `ApplicableKey`s; nil for one it does not.
+    var id: Int?
+
+    init(policies: [Policy], warnings: [Diagnostic], id: Int? = nil) {
+      self.policies = policies
+      self.warnings = warnings
+      self.id = id
+    }
+
+    /// No policies: the same in every request, whatever the member or its absence.
+    static let empty = PolicyList(policies: [], warnings: [], id: PolicyCache.emptyListID)
+  }
+
+  /// The `PolicyList.id` of every empty list (and of a missing member).
+  static let emptyListID = -1
+
+  /// A request's policy lists by their `PolicyList.id`s, and its resource owner: requests
+  /// with the same key have the same `ApplicablePolicies` (the lists hold the very same
+  /// policies, already named for their places).
+  struct ApplicableKey: Hashable {
+    var identity = PolicyCache.emptyListID
+    var permissionsBoundary = PolicyCache.emptyListID
+    var session = PolicyCache.emptyListID
+    var resource = PolicyCache.emptyListID
+    var resourceOwner: String?
+
+    var hash: UInt64 {
+      var h = Local.listHash([identity, permissionsBoundary, session, resource])
+      if let resourceOwner {
+        var owner = resourceOwner
+        h ^= owner.withUTF8 { PolicyCache.hash($0) } &* 0x9E37_79B9_7F4A_7C15
+      }
+      return h
+    }
+  }
+
+  /// One `ApplicablePolicies` kept for its key.
+  final class ApplicableBox: @unchecked Sendable {
+    let key: ApplicableKey
+    let policies: ApplicablePolicies
+
+    init(_ key: ApplicableKey, _ policies: ApplicablePolicies) {
+      self.key = key
+      self.policies = policies
+    }
   }
 
   struct ListKey: Hashable {
@@ -113,6 +158,7 @@ public final class PolicyCache: @unchecked Sendable {
   /// By `prefixHash(_:tier:)` of the largest tier the raw string covers.
   private var prefixed: [UInt64: [Entry]] = [:]
   private var lists: [ListKey: PolicyList] = [:]
+  private var applicables: [ApplicableKey: ApplicableBox] = [:]
   private var values: [UInt64: [ValueEntry]] = [:]
   private var count = 0
   private var valueCount = 0
@@ -252,10 +298,29 @@ public final class PolicyCache: @unchecked Sendable {
 
   func list(_ key: ListKey) -> PolicyList? { locked { lists[key] } }
 
-  func storeList(_ key: ListKey, _ list: PolicyList) {
+  /// Keeps `list` under `key`, numbered; returns the list kept (another worker's, if it
+  /// stored the same key first), or nil when the cache is full.
+  func storeList(_ key: ListKey, _ list: PolicyList) -> PolicyList? {
     locked {
-      guard lists.count < capacity else { return }
+      if let kept = lists[key] { return kept }
+      guard lists.count < capacity else { return nil }
+      var list = list
+      list.id = lists.count
       lists[key] = list
+      return list
+    }
+  }
+
+  /// The one `ApplicablePolicies` for `key`: the kept one, else `build()`, kept unless
+  /// the cache is full. Built outside the lock; when two workers race, both get the
+  /// first one stored.
+  func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicableBox {
+    if let box = locked({ applicables[key] }) { return box }
+    let box = ApplicableBox(key, build())
+    return locked {
+      if let kept = applicables[key] { return kept }
+      if applicables.count < capacity { applicables[key] = box }
+      return box
     }
   }
 
@@ -319,6 +384,7 @@ public final class PolicyCache: @unchecked Sendable {
     private var exact = FlatTable<Entry>()
     private var prefixed = FlatTable<Entry>()
     private var lists = FlatTable<ListBox>()
+    private var applicables = FlatTable<ApplicableBox>()
     private var values = FlatTable<ValueEntry>()
 
     /// A list found by the serials of its entries, compared in place.
@@ -400,9 +466,20 @@ public final class PolicyCache: @unchecked Sendable {
       return list
     }
 
-    func storeList(_ key: ListKey, _ list: PolicyList) {
-      shared.storeList(key, list)
-      if lists.count < shared.capacity { lists.insert(Local.listHash(key.serials), ListBox(key, list)) }
+    /// Keeps `list` in the shared cache; returns it numbered (or as given when the cache is full).
+    func storeList(_ key: ListKey, _ list: PolicyList) -> PolicyList {
+      guard let kept = shared.storeList(key, list) else { return list }
+      if lists.count < shared.capacity { lists.insert(Local.listHash(key.serials), ListBox(key, kept)) }
+      return kept
+    }
+
+    /// The shared `ApplicablePolicies` for `key` (see `PolicyCache.applicable`).
+    func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicablePolicies {
+      let h = key.hash
+      if let box = applicables.first(h, where: { $0.key == key }) { return box.policies }
+      let box = shared.applicable(key, build: build)
+      if applicables.count < shared.capacity { applicables.insert(h, box) }
+      return box.policies
     }
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {

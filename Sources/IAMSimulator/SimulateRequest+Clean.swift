@@ -30,6 +30,9 @@ extension SimulateRequest {
       var sawPolicies = false
       var sawActions = false
       var keys: [String] = []
+      // Which cached lists the request has; any list the cache does not keep (nil) means
+      // the request gets its own `ApplicablePolicies`.
+      var applicable: PolicyCache.ApplicableKey? = PolicyCache.ApplicableKey()
       guard scanner.consume(UInt8(ascii: "{")), !scanner.consume(UInt8(ascii: "}")) else { return nil }
       repeat {
         let keyStart = scanner.offset
@@ -42,14 +45,17 @@ extension SimulateRequest {
           guard let list = clean.policies(&scanner, key: key, kind: .identity) else { return nil }
           sawPolicies = true
           request.identityPolicies = list.policies
+          if let id = list.id { applicable?.identity = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
         case "PermissionsBoundaryPolicyInputList":
           guard let list = clean.policies(&scanner, key: key, kind: .permissionsBoundary) else { return nil }
           request.permissionsBoundaries = list.policies
+          if let id = list.id { applicable?.permissionsBoundary = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
         case "SessionPolicyInputList":
           guard let list = clean.policies(&scanner, key: key, kind: .session) else { return nil }
           request.sessionPolicies = list.policies
+          if let id = list.id { applicable?.session = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
         case "ResourcePolicy":
           guard scanner.peek() == UInt8(ascii: "\""),
@@ -57,6 +63,7 @@ extension SimulateRequest {
             let policy = list.policies.first
           else { return nil }
           request.resourcePolicy = policy
+          if let id = list.id { applicable?.resource = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
         case "CallerArn", "ActionNames", "ResourceArns", "ResourceOwner":
           guard clean.member(&scanner, key: key, keySpan: keySpan, into: &request) else { return nil }
@@ -78,6 +85,10 @@ extension SimulateRequest {
       guard scanner.consume(UInt8(ascii: "}")) else { return nil }
       scanner.skipWhitespace()
       guard scanner.isAtEnd, !scanner.sawDuplicateKey, sawPolicies, sawActions else { return nil }
+      if var key = applicable {
+        key.resourceOwner = request.resourceOwner
+        request.interned = cache.applicable(key) { request.built }
+      }
       return Parsed(value: request, diagnostics: reader.diagnostics)
     }
   }
@@ -97,7 +108,7 @@ struct CleanReader {
   /// the whole list (already named) by which cached policies it holds.
   func policies(_ scanner: inout JSONScanner, key: String, kind: PolicyKind) -> PolicyCache.PolicyList? {
     guard scanner.consume(UInt8(ascii: "[")) else { return nil }
-    if scanner.consume(UInt8(ascii: "]")) { return PolicyCache.PolicyList(policies: [], warnings: []) }
+    if scanner.consume(UInt8(ascii: "]")) { return .empty }
     return policyList(&scanner, key: key, kind: kind, single: false)
   }
 
@@ -128,8 +139,7 @@ struct CleanReader {
         list.policies.append(hit.policy)
         list.warnings.append(contentsOf: hit.warnings)
       }
-      cache.storeList(PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial)), list)
-      return list
+      return cache.storeList(PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial)), list)
     }
     var list = PolicyCache.PolicyList(policies: [], warnings: [])
     var next = entries.makeIterator()

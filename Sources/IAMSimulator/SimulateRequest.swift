@@ -7,19 +7,23 @@ import IAMPolicy
 /// plus the documented extensions: a caller that is a role, session, root or
 /// service; session policies; SCP and RCP levels.
 public struct SimulateRequest: Sendable {
-  public var identityPolicies: [Policy] = []
-  public var permissionsBoundaries: [Policy] = []
-  public var sessionPolicies: [Policy] = []
-  public var resourcePolicy: Policy?
-  public var serviceControlLevels: [[Policy]]?
-  public var resourceControlLevels: [[Policy]]?
+  public var identityPolicies: [Policy] = [] { didSet { interned = nil } }
+  public var permissionsBoundaries: [Policy] = [] { didSet { interned = nil } }
+  public var sessionPolicies: [Policy] = [] { didSet { interned = nil } }
+  public var resourcePolicy: Policy? { didSet { interned = nil } }
+  public var serviceControlLevels: [[Policy]]? { didSet { interned = nil } }
+  public var resourceControlLevels: [[Policy]]? { didSet { interned = nil } }
   public var actionNames: [String] = []
   public var resourceArns: [String] = ["*"]
-  public var resourceOwner: String?
+  public var resourceOwner: String? { didSet { interned = nil } }
   public var caller: Principal = .unspecified
   public var context = RequestContext()
   public var maxItems: Int?
   public var marker: Int?
+  /// The policies above as the one `ApplicablePolicies` the cache keeps for them, shared
+  /// by every request of a batch with the same policy lists (see `PolicyCache.applicable`);
+  /// nil until a cached read sets it, and again once any policy field changes.
+  var interned: ApplicablePolicies?
 
   /// An empty request (no policies, no actions), to fill in from code.
   public init() {}
@@ -35,8 +39,17 @@ public struct SimulateRequest: Sendable {
     "EC2-VPC-EBS", "EC2-VPC-EBS-Subnet",
   ]
 
-  /// The policies, resource owner and caller as the evaluator takes them.
+  /// The policies and resource owner as the evaluator takes them.
+  ///
+  /// Requests read through a `PolicyCache` share one value (one storage object) per
+  /// distinct set of policy lists, so evaluating thousands of them reads a few hot
+  /// objects instead of a cold one per request.
   public var applicablePolicies: ApplicablePolicies {
+    interned ?? built
+  }
+
+  /// A new `ApplicablePolicies` of the policy fields.
+  var built: ApplicablePolicies {
     ApplicablePolicies(
       identity: identityPolicies, resource: resourcePolicy.map { [$0] } ?? [], permissionsBoundary: permissionsBoundaries,
       session: sessionPolicies, serviceControlLevels: serviceControlLevels, resourceControlLevels: resourceControlLevels,

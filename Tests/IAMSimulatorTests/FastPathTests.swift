@@ -1,3 +1,4 @@
+@testable import IAMEvaluator
 import IAMPolicy
 import IAMSimulator
 import IAMTestSupport
@@ -51,5 +52,37 @@ import Testing
     let cache = PolicyCache()
     #expect(Self.fast(file, cache: cache) == Self.generic(file))
     #expect(Self.fast(file, cache: cache) == Self.generic(file))
+  }
+
+  @Test("Requests with the same policy lists share one ApplicablePolicies storage; others do not")
+  func sharedApplicablePolicies() throws {
+    let allow = #""{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}""#
+    let deny = #""{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"s3:Put*\",\"Resource\":\"*\"}}""#
+    let resource = #""{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:Put*\",\"Resource\":\"*\"}}""#
+    func request(_ members: String, _ cache: PolicyCache) throws -> SimulateRequest {
+      try #require(SimulateRequest.parse(SourceFile(name: "doc", text: "{\(members)}"), cache: cache).value)
+    }
+    let cache = PolicyCache()
+    let a = try request(#""PolicyInputList":[\#(allow)],"ActionNames":["s3:GetObject"],"ContextEntries":[]"#, cache)
+    // Other actions, caller and context, the same policies (a missing boundary is an empty one).
+    let b = try request(
+      #""CallerArn":"arn:aws:iam::111122223333:user/b","PermissionsBoundaryPolicyInputList":[],"PolicyInputList":[\#(allow)],"ActionNames":["s3:PutObject"]"#,
+      cache)
+    let c = try request(#""PolicyInputList":[\#(allow),\#(deny)],"ActionNames":["s3:GetObject"]"#, cache)
+    let d = try request(#""PolicyInputList":[\#(allow)],"PermissionsBoundaryPolicyInputList":[\#(allow)],"ActionNames":["s3:GetObject"]"#, cache)
+    let e = try request(
+      #""PolicyInputList":[\#(allow)],"ResourcePolicy":\#(resource),"ResourceOwner":"111122223333","ActionNames":["s3:GetObject"]"#,
+      cache)
+    let f = try request(#""PolicyInputList":[\#(allow)],"ResourcePolicy":\#(resource),"ActionNames":["s3:GetObject"]"#, cache)
+    #expect(a.applicablePolicies.storage === b.applicablePolicies.storage)
+    let distinct = [a, c, d, e, f].map { ObjectIdentifier($0.applicablePolicies.storage) }
+    #expect(Set(distinct).count == distinct.count)
+    #expect(e.applicablePolicies.resourceOwner == "111122223333" && f.applicablePolicies.resourceOwner == nil)
+    #expect(d.applicablePolicies.permissionsBoundary.map(\.id) == ["PermissionsBoundaryPolicyInputList.1"])
+    // Changing a policy field drops the shared value.
+    var g = a
+    g.identityPolicies.append(contentsOf: c.identityPolicies)
+    #expect(g.applicablePolicies.storage !== a.applicablePolicies.storage)
+    #expect(g.applicablePolicies.identity.count == 3 && a.applicablePolicies.identity.count == 1)
   }
 }
