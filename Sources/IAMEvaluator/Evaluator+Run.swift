@@ -443,41 +443,56 @@ struct Run {
       }
       if resourceHit != (st.resourceKind == 1) { return nil }
     }
-    var match: UInt8 = 0
     if st.principalKind != 0 || st.hasConditions {
-      let statement = st.statement.takeUnretainedValue()
-      // Principal (resource-based policies)
-      if let clause = statement.principal {
-        switch clause {
-        case .principal(let patterns):
-          var best: PrincipalMatch?
-          for p in patterns {
-            if let m = PrincipalMatcher.match(p.value, r.rest.principal) {
-              best = PrincipalMatcher.stronger(best, m)
-            }
+      // Borrowed, not retained: the plan keeps the statement alive.
+      return st.statement._withUnsafeGuaranteedRef { principalAndConditions($0, r) }
+    }
+    return 0
+  }
+
+  /// The principal match code when the statement's principal and conditions let it
+  /// apply (0: no principal element); nil when they do not.
+  @inline(__always)
+  mutating func principalAndConditions(_ statement: Statement, _ r: RequestView) -> UInt8? {
+    var match: UInt8 = 0
+    // Principal (resource-based policies)
+    if let clause = statement.principal {
+      switch clause {
+      case .principal(let patterns):
+        var best: PrincipalMatch?
+        for p in patterns {
+          if let m = PrincipalMatcher.match(p.value, r.rest.principal) {
+            best = PrincipalMatcher.stronger(best, m)
           }
-          guard let best else { return nil }
-          match = best.code
-        case .notPrincipal(let patterns):
-          // A listed principal is exempt; a principal with a permissions boundary never is
-          // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
-          if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.rest.principal) }) {
-            return nil
+        }
+        guard let best else { return nil }
+        match = best.code
+      case .notPrincipal(let patterns):
+        // A listed principal is exempt; a principal with a permissions boundary never is
+        // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
+        if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.rest.principal) }) {
+          return nil
+        }
+      }
+    }
+    // Conditions: all must hold. Every key a relevant statement asks for and the request
+    // lacks is reported missing, as AWS's MissingContextValues does, even after a
+    // condition has already failed (the traced path reports the same keys).
+    // The conditions are read as unmanaged references: the statement keeps them alive,
+    // and loading them as strong references retained and released each one.
+    var holds = true
+    statement.conditions.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: Unmanaged<Condition>.self) { conditions in
+        for reference in conditions {
+          reference._withUnsafeGuaranteedRef { condition in
+            let value = r.storage.contextValue(lowercased: condition.lookupKey, hash: condition.lookupHash)
+            if value == nil && condition.op.base != .null { recordMissing(condition) }
+            if holds && !ConditionEvaluator.holds(condition, value: value, in: r.rest.context) { holds = false }
           }
         }
       }
-      // Conditions: all must hold. Every key a relevant statement asks for and the request
-      // lacks is reported missing, as AWS's MissingContextValues does, even after a
-      // condition has already failed (the traced path reports the same keys).
-      var holds = true
-      for condition in statement.conditions {
-        let value = r.storage.contextValue(lowercased: condition.lookupKey, hash: condition.lookupHash)
-        if value == nil && condition.op.base != .null { recordMissing(condition) }
-        if holds && !ConditionEvaluator.holds(condition, value: value, in: r.rest.context) { holds = false }
-      }
-      if !holds { return nil }
     }
-    return match
+    return holds ? match : nil
   }
 
   @inline(__always)

@@ -1,5 +1,15 @@
 import IAMPolicy
 
+/// The keys AWS derives from the caller, spelled, lowercased and hashed once.
+enum DerivedKey {
+  static let principalArn = RequestContext.KnownKey("aws:PrincipalArn")
+  static let principalAccount = RequestContext.KnownKey("aws:PrincipalAccount")
+  static let principalType = RequestContext.KnownKey("aws:PrincipalType")
+  static let principalIsAWSService = RequestContext.KnownKey("aws:PrincipalIsAWSService")
+  static let isServiceTrue = ContextValue("true", type: .boolean)
+  static let isServiceFalse = ContextValue("false", type: .boolean)
+}
+
 /// One request to decide: who, which action, on what, with which context.
 public struct Request: Sendable {
   /// The fields, in one immutable object shared by copies.
@@ -183,31 +193,69 @@ public struct Request: Sendable {
   /// are added unless the context already has them.
   public init(principal: Principal, action: String, resource: String, context: RequestContext = RequestContext()) {
     var context = context
-    if let arn = principal.principalArn, !context.contains("aws:PrincipalArn") {
-      context["aws:PrincipalArn"] = ContextValue(arn, type: .string)
-    }
-    if let account = principal.account, !context.contains("aws:PrincipalAccount") {
-      context["aws:PrincipalAccount"] = ContextValue(account, type: .string)
-    }
-    if let type = principal.principalType, !context.contains("aws:PrincipalType") {
-      context["aws:PrincipalType"] = ContextValue(type, type: .string)
-    }
-    if !context.contains("aws:PrincipalIsAWSService"), principal != .unspecified {
+    if principal != .unspecified {
+      context.reserveCapacity(context.entries.count + 4)
+      if let arn = principal.principalArn { context.addIfAbsent(DerivedKey.principalArn, ContextValue(arn, type: .string)) }
+      if let account = principal.account {
+        context.addIfAbsent(DerivedKey.principalAccount, ContextValue(account, type: .string))
+      }
+      if let type = principal.principalType {
+        context.addIfAbsent(DerivedKey.principalType, ContextValue(type, type: .string))
+      }
       var isService = false
       if case .service = principal { isService = true }
-      context["aws:PrincipalIsAWSService"] = ContextValue(isService ? "true" : "false", type: .boolean)
+      context.addIfAbsent(DerivedKey.principalIsAWSService, isService ? DerivedKey.isServiceTrue : DerivedKey.isServiceFalse)
     }
-    let actionKey = Array(action.lowercased().utf8)
-    let arn = resource.hasPrefix("arn:") ? ARN(resource) : nil
+    // Lowercased in place when ASCII (action names are), without an intermediate string.
+    var actionKey = Array(action.utf8)
+    if actionKey.allSatisfy({ $0 < 0x80 }) {
+      for i in actionKey.indices where actionKey[i] >= 0x41 && actionKey[i] <= 0x5A { actionKey[i] += 0x20 }
+    } else {
+      actionKey = Array(action.lowercased().utf8)
+    }
+    let kind = Request.resourceKind(resource)
     var isRoleTrustRequest = false
-    if let arn, arn.service == "iam", arn.resourceType == "role" {
-      let a = action.lowercased()
-      isRoleTrustRequest = a.hasPrefix("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity"
-        || a == "sts:setcontext"
+    if kind.isRole {
+      let a = actionKey
+      isRoleTrustRequest = a.starts(with: "sts:assumerole".utf8) || a.elementsEqual("sts:tagsession".utf8)
+        || a.elementsEqual("sts:setsourceidentity".utf8) || a.elementsEqual("sts:setcontext".utf8)
     }
     storage = Storage.make(
       principal: principal, action: action, resource: resource, context: context, actionKey: actionKey,
       actionServiceHash: PatternSet.serviceHash(ofAction: actionKey), isRoleTrustRequest: isRoleTrustRequest,
-      isKMSKeyRequest: arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false)
+      isKMSKeyRequest: kind.isKMSKey)
+  }
+
+  /// Whether the resource is an IAM role (its policy is then a trust policy) or a KMS key,
+  /// read from the ARN's bytes without splitting it into strings.
+  static func resourceKind(_ resource: String) -> (isRole: Bool, isKMSKey: Bool) {
+    var text = resource
+    return text.withUTF8 { b in
+      guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return (false, false) }
+      // Non-ASCII text (and CR, which joins LF into one character) goes the general way.
+      if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+        guard let arn = ARN(resource) else { return (false, false) }
+        return (
+          arn.service == "iam" && arn.resourceType == "role", arn.service == "kms" && arn.resourceType == "key"
+        )
+      }
+      // The positions of the second, third and fifth colons.
+      var count = 0
+      var c1 = 0, c2 = 0, c4 = 0
+      for i in b.indices where b[i] == UInt8(ascii: ":") {
+        if count == 1 { c1 = i } else if count == 2 { c2 = i } else if count == 4 { c4 = i }
+        count += 1
+        if count == 5 { break }
+      }
+      guard count == 5 else { return (false, false) }
+      let service = UnsafeBufferPointer(rebasing: b[(c1 + 1)..<c2])
+      var typeEnd = c4 + 1
+      while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }
+      let type = UnsafeBufferPointer(rebasing: b[(c4 + 1)..<typeEnd])
+      return (
+        service.elementsEqual("iam".utf8) && type.elementsEqual("role".utf8),
+        service.elementsEqual("kms".utf8) && type.elementsEqual("key".utf8)
+      )
+    }
   }
 }

@@ -39,6 +39,8 @@ public struct RequestContext: Sendable, Hashable {
 
   public private(set) var entries: [Entry] = []
 
+  mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
   public init() {}
 
   public init(_ values: [String: ContextValue]) {
@@ -59,6 +61,27 @@ public struct RequestContext: Sendable, Hashable {
         entries.append(Entry(name: key, lowercasedName: lower, hash: hash, value: newValue))
       }
     }
+  }
+
+  /// A key spelled once, lowercased and hashed once (for keys the evaluator adds itself).
+  struct KnownKey: Sendable {
+    let name: String
+    let lowercasedName: String
+    let hash: UInt64
+
+    init(_ name: String) {
+      self.name = name
+      self.lowercasedName = name.lowercased()
+      self.hash = RequestContext.keyHash(lowercasedName)
+    }
+  }
+
+  /// Adds a key the context does not have yet; a value already there stays.
+  mutating func addIfAbsent(_ key: KnownKey, _ value: @autoclosure () -> ContextValue) {
+    for i in entries.indices where entries[i].hash == key.hash && entries[i].lowercasedName == key.lowercasedName {
+      return
+    }
+    entries.append(Entry(name: key.name, lowercasedName: key.lowercasedName, hash: key.hash, value: value()))
   }
 
   /// The value for a lowercased key whose hash is known (the evaluator's fast path).

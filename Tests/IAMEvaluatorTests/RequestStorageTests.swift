@@ -109,3 +109,46 @@ import Testing
     }
   }
 }
+
+/// What `Request` derives from its action and resource without splitting strings agrees
+/// with the general reading.
+@Suite struct RequestDerivedFactsTests {
+  @Test(
+    "Trust-policy and key-policy requests are recognised as from the split ARN",
+    arguments: [
+      ("sts:AssumeRole", "arn:aws:iam::111122223333:role/Admin", true, false),
+      ("STS:assumeRoleWithSAML", "arn:aws:iam::111122223333:role/path/Admin", true, false),
+      ("sts:TagSession", "arn:aws:iam::111122223333:role:odd", true, false),
+      ("sts:AssumeRole", "arn:aws:iam::111122223333:user/Admin", false, false),
+      ("sts:AssumeRole", "arn:aws:iam::111122223333:roles/Admin", false, false),
+      ("s3:GetObject", "arn:aws:iam::111122223333:role/Admin", false, false),
+      ("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234", false, true),
+      ("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:alias/k", false, false),
+      ("kms:Decrypt", "arn:aws:kms:us-east-1:111122223333", false, false),
+      ("sts:AssumeRole", "arn:aws:iam::111122223333:role/Ädmin", true, false),
+      ("sts:AssumeRole", "*", false, false),
+      ("sts:AssumeRole", "", false, false),
+    ])
+  func resourceKinds(action: String, resource: String, trust: Bool, key: Bool) throws {
+    let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
+    let request = Request(principal: caller, action: action, resource: resource)
+    #expect(request.isRoleTrustRequest == trust)
+    #expect(request.isKMSKeyRequest == key)
+    #expect(request.actionKey == Array(action.lowercased().utf8))
+  }
+
+  @Test("Keys derived from the caller are added once, and a given value is kept")
+  func derivedKeys() throws {
+    let session = try #require(Principal("arn:aws:sts::111122223333:assumed-role/App/s1"))
+    var context = RequestContext()
+    context["AWS:PrincipalType"] = ContextValue("Custom")
+    let request = Request(principal: session, action: "s3:GetObject", resource: "*", context: context)
+    #expect(request.context["aws:principalarn"]?.values == ["arn:aws:iam::111122223333:role/App"])
+    #expect(request.context["aws:PrincipalAccount"]?.values == ["111122223333"])
+    #expect(request.context["aws:PrincipalType"]?.values == ["Custom"])
+    #expect(request.context["aws:PrincipalIsAWSService"]?.values == ["false"])
+    #expect(request.context.keys.count == 4)
+    let unspecified = Request(principal: .unspecified, action: "s3:GetObject", resource: "*")
+    #expect(unspecified.context.keys.isEmpty)
+  }
+}
