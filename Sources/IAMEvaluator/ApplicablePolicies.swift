@@ -145,9 +145,9 @@ public struct ApplicablePolicies: Sendable {
     /// The answer's reference to an applying statement, from the plan views alone: the
     /// policy arrays (and the `Policy` values in them) stay untouched.
     func statementRef(_ hit: Hit) -> StatementRef {
-      let ref = segment(segmentIndex(hit.layer, level: Int(hit.level)))[Int(hit.policy)]
-      return StatementRef(
-        origin: ref.origin.takeUnretainedValue(), position: Int(hit.statement), layer: hit.layer.layer(level: Int(hit.level)))
+      StatementRef(
+        policies: self, segment: segmentIndex(hit.layer, level: Int(hit.level)), policyIndex: Int(hit.policy),
+        position: Int(hit.statement), layer: hit.layer.layer(level: Int(hit.level)))
     }
 
     /// Every policy's plan.

@@ -12,17 +12,25 @@ public enum Decision: String, Sendable, Hashable, Codable {
 /// One reference, an index and the layer: answers carry one per matched statement, and
 /// building them from copied strings and source files cost more than deciding.
 public struct StatementRef: Sendable, Equatable {
-  let origin: PolicyOrigin
-  /// The statement's position in the policy's `Statement` list.
+  /// The policies in play, which keep the statement's policy alive. Holding them costs
+  /// one retain of an object the evaluation has just read; the policy's own objects
+  /// are cold in a batch. (Immutable once made; ManagedBuffer is not Sendable.)
+  nonisolated(unsafe) let policies: ApplicablePolicies.Storage
+  /// Where the policy's plan view sits in `policies`, and the statement's position in it.
+  let segment: Int32
+  let policyIndex: Int32
   let position: Int32
   public let layer: PolicyLayer
 
-  init(origin: PolicyOrigin, position: Int, layer: PolicyLayer) {
-    self.origin = origin
+  init(policies: ApplicablePolicies.Storage, segment: Int, policyIndex: Int, position: Int, layer: PolicyLayer) {
+    self.policies = policies
+    self.segment = Int32(truncatingIfNeeded: segment)
+    self.policyIndex = Int32(truncatingIfNeeded: policyIndex)
     self.position = Int32(truncatingIfNeeded: position)
     self.layer = layer
   }
 
+  var origin: PolicyOrigin { policies.segment(Int(segment))[Int(policyIndex)].origin.takeUnretainedValue() }
   var statement: Statement { origin.statements[Int(position)] }
   public var policyID: String { origin.id }
   public var kind: PolicyKind { origin.kind }
@@ -85,8 +93,15 @@ public struct Evaluation: Sendable {
   public var reason: DecisionReason
   /// The statements that decided it: the denies for `explicitDeny`, the allows for `allowed`.
   public var matchedStatements: [StatementRef]
-  /// Condition keys that statements asked for and the request did not have.
-  public var missingContextKeys: [String]
+  /// Condition keys that statements asked for and the request did not have (each once,
+  /// as first spelled).
+  public var missingContextKeys: [String] {
+    get { missingKeys.keys }
+    set { missingKeys = .keys(newValue) }
+  }
+  /// Kept as the conditions until asked for: the conditions were just read while
+  /// deciding, their key strings were not, and most callers of a batch never look.
+  var missingKeys: MissingKeys
   /// Whether the permissions boundary allowed the request (nil when there is none).
   public var allowedByPermissionsBoundary: Bool?
   /// Whether every SCP and RCP level allowed it (nil when there are none).
@@ -98,6 +113,33 @@ public struct Evaluation: Sendable {
   public var trace: Trace?
   /// The account that owns the resource, as the evaluation took it.
   public var resourceOwner: String? = nil
+}
+
+/// The keys a request lacked, as `Evaluation.missingContextKeys` gives them.
+enum MissingKeys: Sendable {
+  case none
+  case one(Condition)
+  /// In the order found; the same key may appear more than once.
+  case conditions([Condition])
+  case keys([String])
+
+  var keys: [String] {
+    switch self {
+    case .none: return []
+    case .one(let condition): return condition.keyAsList
+    case .keys(let keys): return keys
+    case .conditions(let conditions):
+      var unique: [String] = []
+      unique.reserveCapacity(conditions.count)
+      for (i, condition) in conditions.enumerated() {
+        let seen = conditions[..<i].contains {
+          $0.lookupHash == condition.lookupHash && $0.key.caseInsensitiveEquals(condition.key)
+        }
+        if !seen { unique.append(condition.key) }
+      }
+      return unique
+    }
+  }
 }
 
 /// What the evaluator saw, per layer and per statement.

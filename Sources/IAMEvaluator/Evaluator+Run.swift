@@ -126,31 +126,21 @@ struct Run {
     self.missingConditions = missingConditions
   }
 
-  /// Each missing key once, as first spelled (keys are case-insensitive).
-  func missingKeys() -> [String] {
+  /// The missing keys: the traced path's strings, each once as first spelled (keys are
+  /// case-insensitive); the untraced path's conditions, turned into strings when asked for.
+  func missingKeys() -> MissingKeys {
     if explain {
-      if missing.count < 2 { return missing }
+      if missing.isEmpty { return .none }
+      if missing.count < 2 { return .keys(missing) }
       var unique: [String] = []
       for key in missing where !unique.contains(where: { $0.caseInsensitiveEquals(key) }) { unique.append(key) }
-      return unique
+      return .keys(unique)
     }
-    if missingCount == 0 { return [] }
-    if missingCount == 1 { return missingConditions[0].takeUnretainedValue().keyAsList }
-    var unique: [String] = []
-    unique.reserveCapacity(missingCount)
-    for i in 0..<missingCount {
-      let condition = missingConditions[i].takeUnretainedValue()
-      var seen = false
-      for j in 0..<i {
-        let other = missingConditions[j].takeUnretainedValue()
-        if other.lookupHash == condition.lookupHash && other.key.caseInsensitiveEquals(condition.key) {
-          seen = true
-          break
-        }
-      }
-      if !seen { unique.append(condition.key) }
+    switch missingCount {
+    case 0: return .none
+    case 1: return .one(missingConditions[0].takeUnretainedValue())
+    default: return .conditions(missingConditions[0..<missingCount].map { $0.takeUnretainedValue() })
     }
-    return unique
   }
 
   @inline(__always)
@@ -238,7 +228,7 @@ struct Run {
     func finish(_ decision: Decision, _ reason: DecisionReason, matched: [StatementRef]) -> Evaluation {
       Evaluation(
         decision: decision, reason: reason, matchedStatements: matched,
-        missingContextKeys: missingKeys, allowedByPermissionsBoundary: hasBoundary ? boundaryAllows : nil,
+        missingKeys: missingKeys, allowedByPermissionsBoundary: hasBoundary ? boundaryAllows : nil,
         allowedByOrganizations: organizationsAllow, isCrossAccount: isCrossAccount,
         trace: explain ? Trace(layers: traces) : nil, resourceOwner: ownerAccount)
     }
@@ -384,7 +374,8 @@ struct Run {
       for p in policies.indices {
         let policy = policies[p]
         for (i, statement) in policy.statements.enumerated() {
-          let ref = StatementRef(origin: policy.origin, position: i, layer: layer)
+          let ref = StatementRef(
+            policies: ps, segment: ps.segmentIndex(code, level: level), policyIndex: p, position: i, layer: layer)
           switch TraceCheck.check(statement, r, missing: &missing) {
           case .applies(let m):
             record(i, policy: p, level: level, layer: code, match: m?.code ?? 0, isDeny: statement.effect == .deny)
@@ -487,7 +478,14 @@ struct Run {
           reference._withUnsafeGuaranteedRef { condition in
             let value = r.storage.contextValue(lowercased: condition.lookupKey, hash: condition.lookupHash)
             if value == nil && condition.op.base != .null { recordMissing(condition) }
-            if holds && !ConditionEvaluator.holds(condition, value: value, in: r.rest.context) { holds = false }
+            // The context is only for values with policy variables; passing it otherwise
+            // retained its (cold) entries for nothing.
+            if holds
+              && !ConditionEvaluator.holds(
+                condition, value: value, in: condition.hasTemplates ? r.rest.context : RequestContext.empty)
+            {
+              holds = false
+            }
           }
         }
       }

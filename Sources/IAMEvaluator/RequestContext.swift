@@ -43,6 +43,8 @@ public struct RequestContext: Sendable, Hashable {
 
   public init() {}
 
+  static let empty = RequestContext()
+
   public init(_ values: [String: ContextValue]) {
     for (k, v) in values.sorted(by: { $0.key < $1.key }) { self[k] = v }
   }
