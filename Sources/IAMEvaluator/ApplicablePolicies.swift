@@ -20,11 +20,12 @@ public struct ApplicablePolicies: Sendable {
 
   // INVARIANT: the header and the elements are written only in `make`; the plan views
   // point at plans the header's policy arrays keep alive. Immutable afterwards, so
-  // sharing it across threads is safe.
+  // sharing it across threads is safe. The elements are raw memory counted in 8-byte
+  // words, so the plan views are aligned.
   /// What a decision reads sits in this one allocation: a header of counts, then every
   /// policy's plan view and the segment bounds. The policy arrays themselves are read
   /// only to name matched statements.
-  final class Storage: ManagedBuffer<Storage.Header, UInt8> {
+  final class Storage: ManagedBuffer<Storage.Header, UInt64> {
     struct Header {
       let hasServiceControl: Bool
       let hasResourceControl: Bool
@@ -81,7 +82,7 @@ public struct ApplicablePolicies: Sendable {
           identity: identity, resource: resource, permissionsBoundary: permissionsBoundary, session: session,
           serviceControlLevels: serviceControlLevels, resourceControlLevels: resourceControlLevels))
       let size = MemoryLayout<PlanRef>.stride * total + MemoryLayout<Int32>.stride * boundsCount
-      let buffer = Storage.create(minimumCapacity: size) { _ in header }
+      let buffer = Storage.create(minimumCapacity: (size + 7) / 8) { _ in header }
       // Filled in place, without intermediate arrays.
       buffer.withUnsafeMutablePointerToElements { base in
         let raw = UnsafeMutableRawPointer(base)

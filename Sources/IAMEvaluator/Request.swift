@@ -21,8 +21,9 @@ public struct Request: Sendable {
   /// bytes, and the hash of each context key (entry `i` of `context.entries`), so a
   /// condition whose key the request lacks is answered without leaving it.
   // INVARIANT: the header and the elements are written only in `make`; the object is
-  // immutable afterwards, so sharing it across threads is safe.
-  final class Storage: ManagedBuffer<Storage.Header, UInt8> {
+  // immutable afterwards, so sharing it across threads is safe. The elements are raw
+  // bytes counted in 8-byte words, so the key hashes are aligned.
+  final class Storage: ManagedBuffer<Storage.Header, UInt64> {
     /// What a decision reads on every request comes first, in the object's first cache
     /// line, followed at once by the bytes; the rest sits in `rest`, read only for
     /// principals and conditions.
@@ -79,13 +80,19 @@ public struct Request: Sendable {
         isKMSKeyRequest: isKMSKeyRequest, isServiceOrAnonymous: isServiceOrAnonymous,
         isServiceLinkedRole: principal.isServiceLinkedRole, isRoot: principal.isRoot, callerAccount: principal.account,
         rest: Rest(principal: principal, action: action, resource: resource, context: context))
-      let buffer = Storage.create(minimumCapacity: hashesOffset + 8 * keyCount) { _ in header }
-      buffer.withUnsafeMutablePointerToElements { base in
-        actionKey.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: actionKey.count) }
-        var resourceBytes = resource
-        resourceBytes.withUTF8 { (base + actionKey.count).update(from: $0.baseAddress!, count: resourceCount) }
-        let hashes = UnsafeMutableRawPointer(base + hashesOffset).bindMemory(to: UInt64.self, capacity: keyCount)
-        for (i, entry) in context.entries.enumerated() { hashes[i] = entry.hash }
+      let buffer = Storage.create(minimumCapacity: (hashesOffset + 8 * keyCount + 7) / 8) { _ in header }
+      buffer.withUnsafeMutablePointerToElements { words in
+        let base = UnsafeMutableRawPointer(words)
+        if !actionKey.isEmpty { actionKey.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        var resourceText = resource
+        resourceText.withUTF8 { bytes in
+          if let start = bytes.baseAddress, bytes.count > 0 {
+            (base + actionKey.count).copyMemory(from: start, byteCount: bytes.count)
+          }
+        }
+        for (i, entry) in context.entries.enumerated() {
+          base.storeBytes(of: entry.hash, toByteOffset: hashesOffset + 8 * i, as: UInt64.self)
+        }
       }
       return unsafeDowncast(buffer, to: Storage.self)
     }
@@ -114,8 +121,9 @@ public struct Request: Sendable {
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
       let actionCount = Int(fields.pointee.actionCount)
       let resourceCount = Int(fields.pointee.resourceCount)
-      return withUnsafeMutablePointerToElements { base in
-        body(
+      return withUnsafeMutablePointerToElements { words in
+        let base = UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self)
+        return body(
           UnsafeBufferPointer(start: base, count: actionCount),
           UnsafeBufferPointer(start: base + actionCount, count: resourceCount))
       }
@@ -128,9 +136,9 @@ public struct Request: Sendable {
       if fields.pointee.keyMask & ((1 as UInt64) << (hash & 63)) == 0 { return nil }
       let offset = Int(fields.pointee.hashesOffset)
       let count = Int(fields.pointee.keyCount)
-      let index: Int? = withUnsafeMutablePointerToElements { base in
-        let hashes = UnsafeRawPointer(base + offset).assumingMemoryBound(to: UInt64.self)
-        for i in 0..<count where hashes[i] == hash { return i }
+      let index: Int? = withUnsafeMutablePointerToElements { words in
+        let base = UnsafeRawPointer(words)
+        for i in 0..<count where base.load(fromByteOffset: offset + 8 * i, as: UInt64.self) == hash { return i }
         return nil
       }
       guard let index else { return nil }

@@ -128,6 +128,8 @@ import Testing
       ("sts:AssumeRole", "arn:aws:iam::111122223333:role/Ädmin", true, false),
       ("sts:AssumeRole", "*", false, false),
       ("sts:AssumeRole", "", false, false),
+      ("", "", false, false),
+      ("", "arn:aws:iam::111122223333:role/Admin", false, false),
     ])
   func resourceKinds(action: String, resource: String, trust: Bool, key: Bool) throws {
     let caller = try #require(Principal("arn:aws:iam::111122223333:user/dev"))
