@@ -398,8 +398,9 @@ struct Run {
       let range = plan.candidateRange(forService: r.serviceHash)
       for k in range {
         let s = Int(plan.candidates[k])
-        guard let match = applies(plan, s, ref.plan, r) else { continue }
-        let isDeny = plan.statementPlans[s].isDeny
+        let statement = plan.statement(s)
+        guard let match = applies(statement, ref.plan, r) else { continue }
+        let isDeny = statement.header.isDeny
         record(s, policy: p, level: level, layer: code, match: match, isDeny: isDeny)
         if isDeny { hasDeny = true } else { hasAllow = true }
       }
@@ -409,13 +410,13 @@ struct Run {
 
   /// Whether statement `s` of the plan applies: nil when not, else its principal match code.
   @inline(__always)
-  mutating func applies(_ plan: PlanTables, _ s: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> UInt8? {
-    let st = plan.statementPlans[s]
+  mutating func applies(_ sv: StatementView, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> UInt8? {
+    let st = sv.header
     // Action
     var actionHit = false
-    let tokens = plan.actionTokens
-    let entries = plan.actionEntries
-    for a in Int(st.actionStart)..<Int(st.actionEnd) {
+    let tokens = sv.actionTokens
+    let entries = sv.actionEntries
+    for a in entries.indices {
       let e = entries[a]
       if e.hasService && e.serviceHash != r.serviceHash32 { continue }
       if e.isLiteral && Int(e.end - e.start) != r.action.count { continue }
@@ -428,7 +429,7 @@ struct Run {
     // Resource (absent in trust policies: the role itself)
     if st.resourceKind != 0 {
       var resourceHit = false
-      for e in Int(st.resourceStart)..<Int(st.resourceEnd) where resourceMatches(plan, e, policyPlan, r) {
+      for e in sv.resourceEntries.indices where resourceMatches(sv, e, policyPlan, r) {
         resourceHit = true
         break
       }
@@ -494,15 +495,13 @@ struct Run {
   }
 
   @inline(__always)
-  func resourceMatches(_ plan: PlanTables, _ index: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> Bool {
-    let e = plan.resourceEntries[index]
+  func resourceMatches(_ sv: StatementView, _ index: Int, _ policyPlan: Unmanaged<PolicyPlan>, _ r: RequestView) -> Bool {
+    let e = sv.resourceEntries[index]
     // By raw value: `==` on the enum went through a generic witness across modules.
     if e.kind.rawValue == PolicyPlan.ResourceEntry.Kind.any.rawValue { return true }
     let prefixLength = Int(e.prefixEnd - e.prefixStart)
     if prefixLength > r.resource.count { return false }
-    // Read once: the getter is not always inlined across modules, and called per byte it
-    // cost a call per compared byte.
-    let tokens = plan.resourceTokens
+    let tokens = sv.resourceTokens
     let prefixStart = Int(e.prefixStart)
     for i in 0..<prefixLength where tokens[prefixStart + i] != UInt16(r.resource[i]) {
       return false
@@ -511,11 +510,11 @@ struct Run {
     case .any:
       return true
     case .glob:
-      let start = Int(plan.resourceBounds[Int(e.boundsStart)])
-      let end = Int(plan.resourceBounds[Int(e.boundsStart) + 1])
+      let start = Int(sv.resourceBounds[Int(e.boundsStart)])
+      let end = Int(sv.resourceBounds[Int(e.boundsStart) + 1])
       return WildcardPattern.glob(UnsafeBufferPointer(rebasing: tokens[start..<end]), r.resource)
     case .segments:
-      let bounds = plan.resourceBounds
+      let bounds = sv.resourceBounds
       return Run.segmentsMatch(
         tokens,
         UnsafeBufferPointer(rebasing: bounds[Int(e.boundsStart)...(Int(e.boundsStart) + Int(e.segmentCount))]),

@@ -12,7 +12,9 @@
 // INVARIANT: the buffers are written only in `init` and freed only in `deinit`, so
 // sharing the plan across threads is safe (hence `@unchecked Sendable`).
 package final class PolicyPlan: @unchecked Sendable {
-  /// One statement, as ranges into the plan's pattern tables.
+  /// One statement's header. Its patterns follow it in the same block of memory (see
+  /// `PlanTables.statement(_:)`): deciding a candidate statement reads one or two
+  /// consecutive cache lines instead of one line in each of six tables.
   package struct StatementPlan: Sendable {
     package var isDeny: Bool
     package var isNotAction: Bool
@@ -20,18 +22,20 @@ package final class PolicyPlan: @unchecked Sendable {
     package var resourceKind: UInt8
     /// 0: no principal element; 1: `Principal`; 2: `NotPrincipal`.
     package var principalKind: UInt8
-    package var actionStart: Int32
-    package var actionEnd: Int32
-    package var resourceStart: Int32
-    package var resourceEnd: Int32
     package var hasConditions: Bool
+    package var actionCount: Int32
+    package var resourceCount: Int32
+    package var boundsCount: Int32
+    package var actionTokenCount: Int32
+    package var resourceTokenCount: Int32
     /// The statement itself, for its principal and conditions: read from here, the
     /// evaluator skips two dependent cache misses (the plan object, then its
     /// `statements` array) before reaching it. Kept alive by `PolicyPlan.statements`.
     package var statement: Unmanaged<Statement>
   }
 
-  /// One `Action`/`NotAction` pattern, in 16 bytes (a policy may list hundreds).
+  /// One `Action`/`NotAction` pattern, in 16 bytes (a policy may list hundreds); `start`
+  /// and `end` index the statement's action tokens.
   package struct ActionEntry: Sendable {
     package var start: Int32
     package var end: Int32
@@ -44,7 +48,8 @@ package final class PolicyPlan: @unchecked Sendable {
     package var serviceHash: UInt32
   }
 
-  /// One `Resource`/`NotResource` pattern.
+  /// One `Resource`/`NotResource` pattern; its offsets index the statement's resource
+  /// bounds and tokens.
   package struct ResourceEntry: Sendable {
     package enum Kind: UInt8, Sendable {
       case any, segments, glob, template
@@ -78,19 +83,19 @@ package final class PolicyPlan: @unchecked Sendable {
 
   package init(_ statements: [Statement]) {
     self.statements = statements
-    var plans: [StatementPlan] = []
-    var actionTokens: [UInt16] = []
-    var actionEntries: [ActionEntry] = []
-    var resourceTokens: [UInt16] = []
-    var resourceBounds: [Int32] = []
-    var resourceEntries: [ResourceEntry] = []
     var templates: [ResourcePattern] = []
     var services: [UInt64] = []
     var positions: [[Int32]] = []
     var anyService: [Int32] = []
-    plans.reserveCapacity(statements.count)
+    var blocks: [UInt8] = []
+    var blockOffsets: [Int32] = []
+    blockOffsets.reserveCapacity(statements.count)
     for (i, statement) in statements.enumerated() {
-      let actionStart = Int32(actionEntries.count)
+      var actionTokens: [UInt16] = []
+      var actionEntries: [ActionEntry] = []
+      var resourceTokens: [UInt16] = []
+      var resourceBounds: [Int32] = []
+      var resourceEntries: [ResourceEntry] = []
       for pattern in statement.action.patterns {
         let tokens = pattern.pattern.tokens
         var entry = ActionEntry(
@@ -104,7 +109,6 @@ package final class PolicyPlan: @unchecked Sendable {
         actionTokens.append(contentsOf: tokens)
         actionEntries.append(entry)
       }
-      let resourceStart = Int32(resourceEntries.count)
       var resourceKind: UInt8 = 0
       if let clause = statement.resource {
         switch clause {
@@ -163,12 +167,26 @@ package final class PolicyPlan: @unchecked Sendable {
       }
       var isNotAction = false
       if case .notAction = statement.action { isNotAction = true }
-      plans.append(
-        StatementPlan(
-          isDeny: statement.effect == .deny, isNotAction: isNotAction, resourceKind: resourceKind,
-          principalKind: principalKind, actionStart: actionStart, actionEnd: Int32(actionEntries.count),
-          resourceStart: resourceStart, resourceEnd: Int32(resourceEntries.count),
-          hasConditions: !statement.conditions.isEmpty, statement: Unmanaged.passUnretained(statement)))
+      let header = StatementPlan(
+        isDeny: statement.effect == .deny, isNotAction: isNotAction, resourceKind: resourceKind,
+        principalKind: principalKind, hasConditions: !statement.conditions.isEmpty,
+        actionCount: Int32(actionEntries.count), resourceCount: Int32(resourceEntries.count),
+        boundsCount: Int32(resourceBounds.count), actionTokenCount: Int32(actionTokens.count),
+        resourceTokenCount: Int32(resourceTokens.count), statement: Unmanaged.passUnretained(statement))
+      // The block: header, action entries, resource entries, bounds, action tokens,
+      // resource tokens (the order `StatementView` reads them in), 8-byte aligned.
+      while blocks.count % 8 != 0 { blocks.append(0) }
+      blockOffsets.append(Int32(blocks.count))
+      func append<T>(_ values: [T]) {
+        while blocks.count % MemoryLayout<T>.alignment != 0 { blocks.append(0) }
+        values.withUnsafeBytes { blocks.append(contentsOf: $0) }
+      }
+      append([header])
+      append(actionEntries)
+      append(resourceEntries)
+      append(resourceBounds)
+      append(actionTokens)
+      append(resourceTokens)
       // Statements grouped by the service their Action names; NotAction and wildcard
       // services concern every request.
       if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
@@ -208,12 +226,8 @@ package final class PolicyPlan: @unchecked Sendable {
     layout.add(services)
     layout.add(candidateBounds)
     layout.add(candidates)
-    layout.add(plans)
-    layout.add(actionEntries)
-    layout.add(actionTokens)
-    layout.add(resourceEntries)
-    layout.add(resourceBounds)
-    layout.add(resourceTokens)
+    layout.add(blockOffsets)
+    layout.add(blocks)
     self.tables = layout.build()
   }
 }
@@ -230,7 +244,7 @@ package final class PolicyPlan: @unchecked Sendable {
 package struct PlanTables: @unchecked Sendable {
   @usableFromInline let base: UnsafeRawPointer
 
-  @usableFromInline static let sectionCount = 9
+  @usableFromInline static let sectionCount = 5
 
   @inlinable @inline(__always)
   func section<T>(_ i: Int, _ type: T.Type) -> UnsafeBufferPointer<T> {
@@ -245,12 +259,15 @@ package struct PlanTables: @unchecked Sendable {
   @inlinable package var services: UnsafeBufferPointer<UInt64> { section(0, UInt64.self) }
   @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(1, Int32.self) }
   @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
-  @inlinable package var statementPlans: UnsafeBufferPointer<PolicyPlan.StatementPlan> { section(3, PolicyPlan.StatementPlan.self) }
-  @inlinable package var actionEntries: UnsafeBufferPointer<PolicyPlan.ActionEntry> { section(4, PolicyPlan.ActionEntry.self) }
-  @inlinable package var actionTokens: UnsafeBufferPointer<UInt16> { section(5, UInt16.self) }
-  @inlinable package var resourceEntries: UnsafeBufferPointer<PolicyPlan.ResourceEntry> { section(6, PolicyPlan.ResourceEntry.self) }
-  @inlinable package var resourceBounds: UnsafeBufferPointer<Int32> { section(7, Int32.self) }
-  @inlinable package var resourceTokens: UnsafeBufferPointer<UInt16> { section(8, UInt16.self) }
+  /// Where each statement's block starts in section 4.
+  @inlinable package var blockOffsets: UnsafeBufferPointer<Int32> { section(3, Int32.self) }
+
+  /// Statement `s`: its header and its patterns, all in one block.
+  @inlinable @inline(__always)
+  package func statement(_ s: Int) -> StatementView {
+    let blocks = Int(base.load(fromByteOffset: 4 * 4, as: Int32.self))
+    return StatementView(base + blocks + Int(blockOffsets[s]))
+  }
 
   /// Collects the sections, then copies them into one block.
   struct Layout {
@@ -299,5 +316,41 @@ package struct PlanTables: @unchecked Sendable {
     }
     let bounds = candidateBounds
     return Int(bounds[k])..<Int(bounds[k + 1])
+  }
+}
+
+/// One statement's block in a plan: the header, then its patterns' tables.
+// INVARIANT: valid as long as the plan that holds the block.
+package struct StatementView {
+  package let header: PolicyPlan.StatementPlan
+  package let actionEntries: UnsafeBufferPointer<PolicyPlan.ActionEntry>
+  package let resourceEntries: UnsafeBufferPointer<PolicyPlan.ResourceEntry>
+  package let resourceBounds: UnsafeBufferPointer<Int32>
+  package let actionTokens: UnsafeBufferPointer<UInt16>
+  package let resourceTokens: UnsafeBufferPointer<UInt16>
+
+  @inlinable @inline(__always)
+  init(_ block: UnsafeRawPointer) {
+    @inline(__always) func align(_ offset: Int, _ alignment: Int) -> Int { (offset + alignment - 1) & ~(alignment - 1) }
+    let header = block.load(as: PolicyPlan.StatementPlan.self)
+    self.header = header
+    var offset = MemoryLayout<PolicyPlan.StatementPlan>.stride
+    offset = align(offset, MemoryLayout<PolicyPlan.ActionEntry>.alignment)
+    actionEntries = UnsafeBufferPointer(
+      start: (block + offset).assumingMemoryBound(to: PolicyPlan.ActionEntry.self), count: Int(header.actionCount))
+    offset += MemoryLayout<PolicyPlan.ActionEntry>.stride * Int(header.actionCount)
+    offset = align(offset, MemoryLayout<PolicyPlan.ResourceEntry>.alignment)
+    resourceEntries = UnsafeBufferPointer(
+      start: (block + offset).assumingMemoryBound(to: PolicyPlan.ResourceEntry.self), count: Int(header.resourceCount))
+    offset += MemoryLayout<PolicyPlan.ResourceEntry>.stride * Int(header.resourceCount)
+    offset = align(offset, MemoryLayout<Int32>.alignment)
+    resourceBounds = UnsafeBufferPointer(
+      start: (block + offset).assumingMemoryBound(to: Int32.self), count: Int(header.boundsCount))
+    offset += 4 * Int(header.boundsCount)
+    actionTokens = UnsafeBufferPointer(
+      start: (block + offset).assumingMemoryBound(to: UInt16.self), count: Int(header.actionTokenCount))
+    offset += 2 * Int(header.actionTokenCount)
+    resourceTokens = UnsafeBufferPointer(
+      start: (block + offset).assumingMemoryBound(to: UInt16.self), count: Int(header.resourceTokenCount))
   }
 }
