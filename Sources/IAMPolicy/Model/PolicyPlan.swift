@@ -1,10 +1,12 @@
-/// A policy's statements compiled once into flat arrays of integers and tokens.
+/// A policy's statements compiled once into tables of integers and tokens.
 ///
 /// The evaluator decides a million requests a second only if deciding one touches no
-/// reference counts and allocates nothing: it walks these arrays by index, and
-/// reaches the `Statement` objects only for principals, conditions and policy
-/// variables. Built when the policy is made (and again when its statements change);
-/// immutable afterwards, so one instance is shared by every copy of the policy.
+/// reference counts and allocates nothing: it finds the statements that can concern
+/// the request's service in a small index, then reads each candidate's header and
+/// patterns from one block of memory, and reaches the `Statement` objects only for
+/// principals, conditions and policy variables. Built when the policy is made (and
+/// again when its statements change); immutable afterwards, so one instance is shared
+/// by every copy of the policy.
 ///
 /// The tables are plain allocations owned by the plan, not arrays: reading an array
 /// stored in a class retains and releases its buffer on each access, which in the
