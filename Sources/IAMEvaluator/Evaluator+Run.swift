@@ -453,9 +453,7 @@ struct Run {
       case .principal(let patterns):
         var best: PrincipalMatch?
         for p in patterns {
-          if let m = PrincipalMatcher.match(p.value, r.rest.principal) {
-            best = PrincipalMatcher.stronger(best, m)
-          }
+          if let m = principalMatch(p.value, r) { best = PrincipalMatcher.stronger(best, m) }
         }
         guard let best else { return nil }
         match = best.code
@@ -492,6 +490,24 @@ struct Run {
       }
     }
     return holds ? match : nil
+  }
+
+  /// `PrincipalMatcher.match`, with the common entries (`"*"` and an account) answered
+  /// from the request's header: the principal itself sits in another object, cold in a batch.
+  @inline(__always)
+  func principalMatch(_ value: PrincipalPattern.Value, _ r: RequestView) -> PrincipalMatch? {
+    switch value {
+    case .anyone:
+      return .wildcard
+    case .account(let account):
+      // The same answers as `PrincipalMatcher.match`: the account's root is the principal
+      // itself; other members of the account are delegated to; services, anonymous and
+      // unspecified callers have no account.
+      guard let callerAccount = r.storage.callerAccount, callerAccount == account else { return nil }
+      return r.storage.isRoot ? .principalItself : .account
+    default:
+      return PrincipalMatcher.match(value, r.rest.principal)
+    }
   }
 
   @inline(__always)
