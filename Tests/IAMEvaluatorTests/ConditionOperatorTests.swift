@@ -39,6 +39,8 @@ struct ConditionCase: Sendable, CustomTestStringConvertible {
     let request = Request(
       principal: caller, action: "s3:GetObject", resource: World.object, context: ctx)
     let e = Evaluator().evaluate(request, against: ApplicablePolicies(identity: [policy]))
+    expectSameAnswer(
+      e, Evaluator(options: .init(recordsTrace: false)).evaluate(request, against: ApplicablePolicies(identity: [policy])))
     #expect(e.decision == (holds ? .allowed : .implicitDeny), "\(condition) with \(context)")
     if !holds {
       // The statement must have failed on its condition, not on anything else.

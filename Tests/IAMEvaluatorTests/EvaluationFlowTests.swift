@@ -51,7 +51,11 @@ struct FlowCase: Sendable, CustomTestStringConvertible {
     let request = Request(
       principal: principal, action: action, resource: resource,
       context: IAMEvaluatorTests.context(context))
-    return Evaluator().evaluate(request, against: try policies())
+    let policies = try policies()
+    let traced = Evaluator().evaluate(request, against: policies)
+    // The untraced (compiled) path must decide exactly as the traced one.
+    expectSameAnswer(traced, Evaluator(options: .init(recordsTrace: false)).evaluate(request, against: policies))
+    return traced
   }
 }
 

@@ -94,3 +94,15 @@ func context(_ entries: [String: [String]]) -> RequestContext {
 func verdicts(_ evaluation: Evaluation) -> [StatementTrace] {
   evaluation.trace?.layers.flatMap(\.statements) ?? []
 }
+
+/// The traced and untraced evaluators give the same answer: decision, reason, matched
+/// statements, missing keys and the flags.
+func expectSameAnswer(_ traced: Evaluation, _ untraced: Evaluation, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+  #expect(traced.decision == untraced.decision, sourceLocation: sourceLocation)
+  #expect(traced.reason == untraced.reason, sourceLocation: sourceLocation)
+  #expect(traced.matchedStatements == untraced.matchedStatements, sourceLocation: sourceLocation)
+  #expect(traced.missingContextKeys == untraced.missingContextKeys, sourceLocation: sourceLocation)
+  #expect(traced.allowedByPermissionsBoundary == untraced.allowedByPermissionsBoundary, sourceLocation: sourceLocation)
+  #expect(traced.allowedByOrganizations == untraced.allowedByOrganizations, sourceLocation: sourceLocation)
+  #expect(traced.isCrossAccount == untraced.isCrossAccount, sourceLocation: sourceLocation)
+}
