@@ -397,8 +397,8 @@ struct Run {
       let plan = ref.tables
       let range = plan.candidateRange(forService: r.serviceHash)
       for k in range {
-        let s = Int(plan.candidates[k])
-        let statement = plan.statement(s)
+        let statement = plan.statement(atBlock: Int(plan.candidates[k]))
+        let s = Int(statement.header.index)
         guard let match = applies(statement, ref.plan, r) else { continue }
         let isDeny = statement.header.isDeny
         record(s, policy: p, level: level, layer: code, match: match, isDeny: isDeny)

@@ -25,6 +25,8 @@ package final class PolicyPlan: @unchecked Sendable {
     /// 0: no principal element; 1: `Principal`; 2: `NotPrincipal`.
     package var principalKind: UInt8
     package var hasConditions: Bool
+    /// The statement's position in the policy.
+    package var index: Int32
     package var actionCount: Int32
     package var resourceCount: Int32
     package var boundsCount: Int32
@@ -171,7 +173,7 @@ package final class PolicyPlan: @unchecked Sendable {
       if case .notAction = statement.action { isNotAction = true }
       let header = StatementPlan(
         isDeny: statement.effect == .deny, isNotAction: isNotAction, resourceKind: resourceKind,
-        principalKind: principalKind, hasConditions: !statement.conditions.isEmpty,
+        principalKind: principalKind, hasConditions: !statement.conditions.isEmpty, index: Int32(i),
         actionCount: Int32(actionEntries.count), resourceCount: Int32(resourceEntries.count),
         boundsCount: Int32(resourceBounds.count), actionTokenCount: Int32(actionTokens.count),
         resourceTokenCount: Int32(resourceTokens.count), statement: Unmanaged.passUnretained(statement))
@@ -221,6 +223,9 @@ package final class PolicyPlan: @unchecked Sendable {
     }
     candidates.append(contentsOf: anyService)
     candidateBounds.append(Int32(candidates.count))
+    // The candidates name their statements' blocks directly (the header has the index),
+    // saving a load from `blockOffsets` on every candidate.
+    candidates = candidates.map { blockOffsets[Int($0)] }
     self.templates = templates
     var layout = PlanTables.Layout()
     // The order of the sections is the order a decision reads them: the service lookup
@@ -256,8 +261,9 @@ package struct PlanTables: @unchecked Sendable {
   }
 
   /// Distinct service hashes; the statements that can concern `services[k]` are
-  /// `candidates[candidateBounds[k]..<candidateBounds[k + 1]]`, in document order,
-  /// including those that concern every service. Those alone are the last range.
+  /// `candidates[candidateBounds[k]..<candidateBounds[k + 1]]` (their blocks' offsets,
+  /// see `statement(atBlock:)`), in document order, including those that concern every
+  /// service. Those alone are the last range.
   @inlinable package var services: UnsafeBufferPointer<UInt64> { section(0, UInt64.self) }
   @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(1, Int32.self) }
   @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
@@ -266,9 +272,13 @@ package struct PlanTables: @unchecked Sendable {
 
   /// Statement `s`: its header and its patterns, all in one block.
   @inlinable @inline(__always)
-  package func statement(_ s: Int) -> StatementView {
+  package func statement(_ s: Int) -> StatementView { statement(atBlock: Int(blockOffsets[s])) }
+
+  /// The statement whose block starts at this offset (a value of `candidates`).
+  @inlinable @inline(__always)
+  package func statement(atBlock offset: Int) -> StatementView {
     let blocks = Int(base.load(fromByteOffset: 4 * 4, as: Int32.self))
-    return StatementView(base + blocks + Int(blockOffsets[s]))
+    return StatementView(base + blocks + offset)
   }
 
   /// Collects the sections, then copies them into one block.
