@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import IAMEvaluator
 import IAMPolicy
 
@@ -29,35 +34,40 @@ extension SimulateRequest {
       var request = SimulateRequest()
       var sawPolicies = false
       var sawActions = false
-      var keys: [String] = []
+      // The keys read so far, one bit per `CleanKey`: a repeated key goes to the generic reader.
+      var seen = 0
       // Which cached lists the request has; any list the cache does not keep (nil) means
       // the request gets its own `ApplicablePolicies`.
       var applicable: PolicyCache.ApplicableKey? = PolicyCache.ApplicableKey()
       guard scanner.consume(UInt8(ascii: "{")), !scanner.consume(UInt8(ascii: "}")) else { return nil }
       repeat {
-        let keyStart = scanner.offset
-        guard let key = scanner.string(), !keys.contains(key) else { return nil }
-        let keySpan = SourceSpan(start: keyStart, end: scanner.offset)
-        keys.append(key)
+        // Keys are matched on their raw bytes: an escaped, unknown (SCP and RCP levels
+        // included) or repeated key sends the document to the generic reader.
+        guard let keySpan = scanner.rawString(),
+          let member = CleanKey(UnsafeBufferPointer(rebasing: scanner.bytes[(keySpan.start + 1)..<(keySpan.end - 1)])),
+          seen & (1 << member.rawValue) == 0
+        else { return nil }
+        seen |= 1 << member.rawValue
+        let key = member.name
         guard scanner.consume(UInt8(ascii: ":")) else { return nil }
-        switch key {
-        case "PolicyInputList":
+        switch member {
+        case .policyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .identity) else { return nil }
           sawPolicies = true
           request.identityPolicies = list.policies
           if let id = list.id { applicable?.identity = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "PermissionsBoundaryPolicyInputList":
+        case .permissionsBoundaryPolicyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .permissionsBoundary) else { return nil }
           request.permissionsBoundaries = list.policies
           if let id = list.id { applicable?.permissionsBoundary = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "SessionPolicyInputList":
+        case .sessionPolicyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .session) else { return nil }
           request.sessionPolicies = list.policies
           if let id = list.id { applicable?.session = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "ResourcePolicy":
+        case .resourcePolicy:
           guard scanner.peek() == UInt8(ascii: "\""),
             let list = clean.policyList(&scanner, key: key, kind: .resource, single: true),
             let policy = list.policies.first
@@ -65,21 +75,18 @@ extension SimulateRequest {
           request.resourcePolicy = policy
           if let id = list.id { applicable?.resource = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "CallerArn", "ActionNames", "ResourceArns", "ResourceOwner":
+        case .callerArn, .actionNames, .resourceArns, .resourceOwner:
           guard clean.member(&scanner, key: key, keySpan: keySpan, into: &request) else { return nil }
-          if key == "ActionNames" { sawActions = true }
-        case "ContextEntries":
+          if member == .actionNames { sawActions = true }
+        case .contextEntries:
           guard let context = clean.context(&scanner) else { return nil }
           request.context = context
-        case "ResourceHandlingOption", "MaxItems", "Marker":
+        case .resourceHandlingOption, .maxItems, .marker:
           guard let value = scanner.value(depth: 1) else { return nil }
           reader.apply(
             JSONMember(key: key, keySpan: keySpan, value: value), to: &request, sawPolicies: &sawPolicies,
             sawActions: &sawActions)
           guard reader.isClean else { return nil }
-        default:
-          // SCP and RCP levels, unknown keys: the generic reader.
-          return nil
         }
       } while scanner.consume(UInt8(ascii: ","))
       guard scanner.consume(UInt8(ascii: "}")) else { return nil }
@@ -96,6 +103,63 @@ extension SimulateRequest {
   static func parseClean(_ file: SourceFile, limits: JSONParser.Limits, cache: PolicyCache) -> Parsed<SimulateRequest>? {
     let local = PolicyCache.Local(cache)
     return file.bytes.withUnsafeBufferPointer { parseClean($0, name: file.name, limits: limits, cache: local) }
+  }
+}
+
+/// The top-level keys `SimulateRequest.parseClean` reads, recognised by their raw bytes
+/// (no decoding, no `String` per key). The rest (SCP and RCP levels, unknown keys) are
+/// the generic reader's.
+enum CleanKey: Int, CaseIterable {
+  case policyInputList, permissionsBoundaryPolicyInputList, sessionPolicyInputList, resourcePolicy
+  case callerArn, actionNames, resourceArns, resourceOwner, contextEntries
+  case resourceHandlingOption, maxItems, marker
+
+  /// The key whose name is exactly `raw` (a key's bytes between its quotes).
+  init?(_ raw: UnsafeBufferPointer<UInt8>) {
+    guard let base = raw.baseAddress else { return nil }
+    for key in CleanKey.allCases {
+      let text = key.text
+      if text.utf8CodeUnitCount == raw.count && memcmp(text.utf8Start, base, raw.count) == 0 {
+        self = key
+        return
+      }
+    }
+    return nil
+  }
+
+  var text: StaticString {
+    switch self {
+    case .policyInputList: "PolicyInputList"
+    case .permissionsBoundaryPolicyInputList: "PermissionsBoundaryPolicyInputList"
+    case .sessionPolicyInputList: "SessionPolicyInputList"
+    case .resourcePolicy: "ResourcePolicy"
+    case .callerArn: "CallerArn"
+    case .actionNames: "ActionNames"
+    case .resourceArns: "ResourceArns"
+    case .resourceOwner: "ResourceOwner"
+    case .contextEntries: "ContextEntries"
+    case .resourceHandlingOption: "ResourceHandlingOption"
+    case .maxItems: "MaxItems"
+    case .marker: "Marker"
+    }
+  }
+
+  /// The key as the generic reader names it (`PolicyInputList.1`, paths in diagnostics).
+  var name: String {
+    switch self {
+    case .policyInputList: "PolicyInputList"
+    case .permissionsBoundaryPolicyInputList: "PermissionsBoundaryPolicyInputList"
+    case .sessionPolicyInputList: "SessionPolicyInputList"
+    case .resourcePolicy: "ResourcePolicy"
+    case .callerArn: "CallerArn"
+    case .actionNames: "ActionNames"
+    case .resourceArns: "ResourceArns"
+    case .resourceOwner: "ResourceOwner"
+    case .contextEntries: "ContextEntries"
+    case .resourceHandlingOption: "ResourceHandlingOption"
+    case .maxItems: "MaxItems"
+    case .marker: "Marker"
+    }
   }
 }
 

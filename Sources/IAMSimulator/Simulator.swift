@@ -64,6 +64,92 @@ extension Simulator {
   }
 }
 
+extension Simulator {
+  /// Answers one batch line as `run(_:name:firstLine:cache:)` and then
+  /// `SimulateResponse.writeCompact` (or `SimulateResponse.errors` for bad input) would,
+  /// writing each result as soon as it is decided instead of collecting them, and
+  /// deciding only those on the requested page. Returns the line's errors (for stderr).
+  public func answerCompact(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, cache: PolicyCache.Local,
+    positions: StatementPositions, into out: inout [UInt8]
+  ) -> [Diagnostic] {
+    if let clean = SimulateRequest.parseClean(bytes, name: name, limits: .default, cache: cache),
+      let request = clean.value
+    {
+      let policies = request.applicablePolicies
+      let resources = request.resourceArns
+      let perAction = resources.count
+      SimulateResponse.writeCompact(count: request.actionNames.count * perAction, request: request, into: &out) {
+        i, out in
+        let action = request.actionNames[i / perAction]
+        let resource = resources[i % perAction]
+        let r = Request(principal: request.caller, action: action, resource: resource, context: request.context)
+        SimulateResponse.writeCompact(
+          action, resource, evaluator.evaluate(r, against: policies), positions: positions, into: &out)
+      }
+      return clean.diagnostics.filter(\.isError)
+    }
+    switch run(SourceFile(name: name, bytes: Array(bytes), firstLine: firstLine), cache: cache.shared) {
+    case .badInput(let diagnostics):
+      SimulateResponse.errors(diagnostics).write(into: &out, pretty: false, indent: 0)
+      return diagnostics.filter(\.isError)
+    case .answered(let request, let results, let warnings):
+      SimulateResponse.writeCompact(count: results.count, request: request, into: &out) { i, out in
+        SimulateResponse.writeCompact(
+          results[i].action, results[i].resource, results[i].evaluation, positions: positions, into: &out)
+      }
+      return warnings.filter(\.isError)
+    }
+  }
+}
+
+/// Statements' line:column positions, remembered: a batch reports the same few hundred
+/// statements of cached policies thousands of times, and finding a position scans the
+/// policy's text up to it. Not for sharing between threads.
+public final class StatementPositions {
+  // INVARIANT: each slot keeps its source's bytes alive, so no other live array can have
+  // the storage address a slot is found by.
+  final class Slot {
+    let bytes: [UInt8]
+    let address: UInt
+    let firstLine: Int
+    let span: SourceSpan
+    let start: SourceLocation
+    let end: SourceLocation
+
+    init(_ source: SourceFile, address: UInt, span: SourceSpan) {
+      bytes = source.bytes
+      self.address = address
+      firstLine = source.firstLine
+      self.span = span
+      start = source.location(at: span.start)
+      end = source.location(at: span.end)
+    }
+  }
+
+  private var slots = FlatTable<Slot>()
+  /// Bounds the bytes kept alive for batches of all-different policies.
+  static let capacity = 1 << 15
+
+  public init() {}
+
+  func range(of ref: StatementRef) -> (SourceLocation, SourceLocation) {
+    let address = ref.source.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    let span = ref.span
+    var h = UInt64(address) &* 0x9E37_79B9_7F4A_7C15
+    h = (h ^ UInt64(truncatingIfNeeded: span.start)) &* 0xFF51_AFD7_ED55_8CCD
+    h = (h ^ UInt64(truncatingIfNeeded: span.end)) &* 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 29
+    let found = slots.first(h) {
+      $0.address == address && $0.span == span && $0.firstLine == ref.source.firstLine
+    }
+    if let found { return (found.start, found.end) }
+    let slot = Slot(ref.source, address: address, span: span)
+    if slots.count < StatementPositions.capacity { slots.insert(h, slot) }
+    return (slot.start, slot.end)
+  }
+}
+
 public enum SimulateOutcome: Sendable {
   case answered(SimulateRequest, [SimulationResult], warnings: [Diagnostic])
   case badInput([Diagnostic])
@@ -117,58 +203,70 @@ public enum SimulateResponse {
   /// and several strings per member) cost more than the evaluation. The bytes are
   /// the same as `json(...).write(into:pretty: false, indent: 0)`.
   public static func writeCompact(_ results: [SimulationResult], request: SimulateRequest, into out: inout [UInt8]) {
-    let start = min(request.marker ?? 0, results.count)
-    let end = request.maxItems.map { min(results.count, start + $0) } ?? results.count
-    out.append(contentsOf: #"{"EvaluationResults":"#.utf8)
-    if start == end { out.append(contentsOf: "[]".utf8) } else {
+    writeCompact(count: results.count, request: request, into: &out) { i, out in
+      writeCompact(results[i].action, results[i].resource, results[i].evaluation, positions: nil, into: &out)
+    }
+  }
+
+  /// The response around `count` results, paged as `request` asks; `result(i, &out)`
+  /// writes result `i`, and is called only for those on the page, in order.
+  static func writeCompact(
+    count: Int, request: SimulateRequest, into out: inout [UInt8], result: (Int, inout [UInt8]) -> Void
+  ) {
+    let start = min(request.marker ?? 0, count)
+    let end = request.maxItems.map { min(count, start + $0) } ?? count
+    append(#"{"EvaluationResults":"#, to: &out)
+    if start == end { append("[]", to: &out) } else {
       out.append(UInt8(ascii: "["))
       for i in start..<end {
         if i > start { out.append(UInt8(ascii: ",")) }
-        writeCompact(results[i], into: &out)
+        result(i, &out)
       }
       out.append(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: (end < results.count ? #","IsTruncated":true"# : #","IsTruncated":false"#).utf8)
-    if end < results.count {
-      out.append(contentsOf: #","Marker":"#.utf8)
+    append(end < count ? #","IsTruncated":true"# : #","IsTruncated":false"#, to: &out)
+    if end < count {
+      append(#","Marker":"#, to: &out)
       JSONOutput.writeString(String(end), into: &out)
     }
     out.append(UInt8(ascii: "}"))
   }
 
-  static func writeCompact(_ result: SimulationResult, into out: inout [UInt8]) {
-    let e = result.evaluation
-    out.append(contentsOf: #"{"EvalActionName":"#.utf8)
-    JSONOutput.writeString(result.action, into: &out)
-    out.append(contentsOf: #","EvalResourceName":"#.utf8)
-    JSONOutput.writeString(result.resource, into: &out)
-    out.append(contentsOf: #","EvalDecision":"#.utf8)
+  /// One result; statement positions come from `positions` when given (a batch asks
+  /// for the same statements' positions over and over).
+  static func writeCompact(
+    _ action: String, _ resource: String, _ e: Evaluation, positions: StatementPositions?, into out: inout [UInt8]
+  ) {
+    append(#"{"EvalActionName":"#, to: &out)
+    JSONOutput.writeString(action, into: &out)
+    append(#","EvalResourceName":"#, to: &out)
+    JSONOutput.writeString(resource, into: &out)
+    append(#","EvalDecision":"#, to: &out)
     JSONOutput.writeString(e.decision.rawValue, into: &out)
-    out.append(contentsOf: #","MatchedStatements":"#.utf8)
-    if e.matchedStatements.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+    append(#","MatchedStatements":"#, to: &out)
+    if e.matchedStatements.isEmpty { append("[]", to: &out) } else {
       out.append(UInt8(ascii: "["))
       for (i, ref) in e.matchedStatements.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        let from = ref.source.location(at: ref.span.start)
-        let to = ref.source.location(at: ref.span.end)
-        out.append(contentsOf: #"{"SourcePolicyId":"#.utf8)
+        let (from, to) = positions?.range(of: ref) ?? (ref.source.location(at: ref.span.start), ref.source.location(at: ref.span.end))
+        append(#"{"SourcePolicyId":"#, to: &out)
         JSONOutput.writeString(ref.policyID, into: &out)
-        out.append(contentsOf: #","SourcePolicyType":"#.utf8)
+        append(#","SourcePolicyType":"#, to: &out)
         JSONOutput.writeString(ref.kind.awsSourcePolicyType, into: &out)
-        out.append(contentsOf: #","StartPosition":{"Line":"#.utf8)
-        out.append(contentsOf: String(from.line).utf8)
-        out.append(contentsOf: #","Column":"#.utf8)
-        out.append(contentsOf: String(from.column).utf8)
-        out.append(contentsOf: #"},"EndPosition":{"Line":"#.utf8)
-        out.append(contentsOf: String(to.line).utf8)
-        out.append(contentsOf: #","Column":"#.utf8)
-        out.append(contentsOf: String(to.column).utf8)
-        out.append(contentsOf: "}}".utf8)
+        append(#","StartPosition":{"Line":"#, to: &out)
+        appendDecimal(from.line, to: &out)
+        append(#","Column":"#, to: &out)
+        appendDecimal(from.column, to: &out)
+        append(#"},"EndPosition":{"Line":"#, to: &out)
+        appendDecimal(to.line, to: &out)
+        append(#","Column":"#, to: &out)
+        appendDecimal(to.column, to: &out)
+        append("}}", to: &out)
       }
       out.append(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: #","MissingContextValues":"#.utf8)
-    if e.missingContextKeys.isEmpty { out.append(contentsOf: "[]".utf8) } else {
+    append(#","MissingContextValues":"#, to: &out)
+    if e.missingContextKeys.isEmpty { append("[]", to: &out) } else {
       out.append(UInt8(ascii: "["))
       for (i, key) in e.missingContextKeys.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -176,16 +274,41 @@ public enum SimulateResponse {
       }
       out.append(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: #","EvalDecisionDetails":{}"#.utf8)
+    append(#","EvalDecisionDetails":{}"#, to: &out)
     if let b = e.allowedByPermissionsBoundary {
-      out.append(contentsOf: #","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#.utf8)
-      out.append(contentsOf: (b ? "true}" : "false}").utf8)
+      append(#","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#, to: &out)
+      append(b ? "true}" : "false}", to: &out)
     }
     if let o = e.allowedByOrganizations {
-      out.append(contentsOf: #","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#.utf8)
-      out.append(contentsOf: (o ? "true}" : "false}").utf8)
+      append(#","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#, to: &out)
+      append(o ? "true}" : "false}", to: &out)
     }
     out.append(UInt8(ascii: "}"))
+  }
+
+  /// A literal's bytes in one copy (appending a `String`'s UTF-8 view goes byte by byte).
+  @inline(__always)
+  static func append(_ text: StaticString, to out: inout [UInt8]) {
+    out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// `String(n).utf8` without the `String`.
+  static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    guard n >= 0 else {
+      out.append(contentsOf: String(n).utf8)
+      return
+    }
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var i = buffer.count
+      var v = n
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+      } while v > 0
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
+    }
   }
 
   /// `{"Errors": [...]}` for bad input.

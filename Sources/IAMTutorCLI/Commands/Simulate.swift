@@ -198,6 +198,7 @@ enum BatchRunner {
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
       // The worker's own front to the cache: no lock for what it has seen.
       let local = PolicyCache.Local(cache)
+      let positions = StatementPositions()
       while let chunk = slots.next() {
         var out = Chunk()
         out.json.reserveCapacity(64 << 10)
@@ -205,13 +206,14 @@ enum BatchRunner {
           let line = lines[i]
           answer(
             UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), name: name, firstLine: line.number,
-            simulator: simulator, cache: local, into: &out)
+            simulator: simulator, cache: local, positions: positions, into: &out)
           out.json.append(0x0A)
         }
         slots.set(chunk, out)
       }
       // Freed by the process's exit, as the shared cache below.
       _ = Unmanaged.passRetained(local)
+      _ = Unmanaged.passRetained(positions)
     }
     // Freed by the process's exit: releasing thousands of cached policies one by
     // one took longer than some of the work above.
@@ -222,16 +224,11 @@ enum BatchRunner {
 
   static func answer(
     _ line: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, simulator: Simulator, cache: PolicyCache.Local,
-    into out: inout Chunk
+    positions: StatementPositions, into out: inout Chunk
   ) {
-    switch simulator.run(line, name: name, firstLine: firstLine, cache: cache) {
-    case .badInput(let diagnostics):
-      SimulateResponse.errors(diagnostics).write(into: &out.json, pretty: false, indent: 0)
-      out.errors.append(contentsOf: diagnostics.filter(\.isError))
-    case .answered(let request, let results, let warnings):
-      SimulateResponse.writeCompact(results, request: request, into: &out.json)
-      out.errors.append(contentsOf: warnings.filter(\.isError))
-    }
+    let errors = simulator.answerCompact(
+      line, name: name, firstLine: firstLine, cache: cache, positions: positions, into: &out.json)
+    out.errors.append(contentsOf: errors)
   }
 
   /// Writes the chunks to stdout in order, with as few system calls as it takes.
