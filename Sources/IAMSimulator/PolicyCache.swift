@@ -245,7 +245,10 @@ public final class PolicyCache: @unchecked Sendable {
   }
 
   /// The prefix hashes of `bytes` for each tier it covers, in `hashes`; returns how many.
-  /// One pass: the hash of a longer prefix continues that of the shorter one.
+  /// One pass: the hash of a longer prefix continues that of the shorter one. The first
+  /// 64 bytes are hashed whole, the rest one word in four: strings that differ there
+  /// almost always differ in a sampled word too (JSON text shifts after any change),
+  /// and a string found by a hash is compared in full anyway.
   static func prefixHashes(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
     guard let base = bytes.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base)
@@ -258,7 +261,7 @@ public final class PolicyCache: @unchecked Sendable {
         let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 32
-        i += 8
+        i += i < 64 ? 8 : 32
       }
       hashes[t] = (h ^ (h >> 29)) &+ UInt64(tier)
       covered = t + 1

@@ -277,39 +277,34 @@ struct CleanReader {
     return out
   }
 
-  /// `ActionNames` or `ResourceArns` of plain strings, read directly with the checks of
-  /// `Reader.apply`; false sends the member (or the document) to the generic reader.
-  func directMember(_ scanner: inout JSONScanner, key: String, into request: inout SimulateRequest) -> Bool {
-    guard let list = plainStrings(&scanner) else { return false }
-    if key == "ActionNames" {
-      guard !list.isEmpty else { return false }
-      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return false }
-      request.actionNames = list
-    } else {
-      request.resourceArns = list.isEmpty ? ["*"] : list
-    }
-    return true
-  }
-
-  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: read directly or
-  /// through the cache, else by `Reader.apply`.
+  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: through the cache
+  /// (a batch repeats them: one lookup, no new strings), else read directly when they
+  /// are plain strings, else by `Reader.apply`.
   func member(_ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest) -> Bool {
-    let start = scanner.offset
-    if key == "ActionNames" || key == "ResourceArns" {
-      if directMember(&scanner, key: key, into: &request) { return true }
-      scanner.offset = start
-    }
-    return cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
+    cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
   }
 
-  /// A plain-string `CallerArn` or `ResourceOwner` read as `Reader.apply` reads it, when
-  /// that gives no error; the scanner is then after the string.
+  /// A member of plain strings read as `Reader.apply` reads it, when that gives no
+  /// error; the scanner is then after the value.
   func directValue(_ scanner: inout JSONScanner, from start: Int, tag: PolicyCache.ValueTag) -> PolicyCache.Value? {
-    guard tag == .callerArn || tag == .resourceOwner else { return nil }
     scanner.offset = start
-    guard let text = plainString(&scanner) else { return nil }
-    if tag == .callerArn { return Principal(text).map { .caller($0) } }
-    return SimulateRequest.account(of: text).map { .owner($0) }
+    switch tag {
+    case .callerArn:
+      guard let text = plainString(&scanner) else { return nil }
+      return Principal(text).map { .caller($0) }
+    case .resourceOwner:
+      guard let text = plainString(&scanner) else { return nil }
+      return SimulateRequest.account(of: text).map { .owner($0) }
+    case .actionNames:
+      guard let list = plainStrings(&scanner), !list.isEmpty else { return nil }
+      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return nil }
+      return .strings(list)
+    case .resourceArns:
+      guard let list = plainStrings(&scanner) else { return nil }
+      return .strings(list.isEmpty ? ["*"] : list)
+    default:
+      return nil
+    }
   }
 
   func cachedMember(

@@ -303,6 +303,27 @@ public struct JSONParser {
     }
 
     /// Reads a string starting at its opening quote; leaves `index` after the closing quote.
+    /// The offset of the first byte at or after `i` that a string reader must look at
+    /// (a quote, a backslash, a control byte or a non-ASCII byte), or of the last few
+    /// bytes; eight bytes at a time, as most string bytes are plain ASCII.
+    @inline(__always)
+    static func plainRun(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+      guard let base = bytes.baseAddress else { return i }
+      let raw = UnsafeRawPointer(base)
+      var i = i
+      while i + 8 <= bytes.count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        // High bits: non-ASCII bytes, bytes below 0x20 (the classic "has less than" test,
+        // exact for the lowest such byte), quotes and backslashes.
+        let special =
+          (word | ((word &- 0x2020_2020_2020_2020) & ~word) | JSONScanner.byteMask(word, 0x22)
+            | JSONScanner.byteMask(word, 0x5C)) & 0x8080_8080_8080_8080
+        if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
+        i += 8
+      }
+      return i
+    }
+
     mutating func parseString() throws(Failure) -> String {
       let open = index
       index += 1
@@ -310,6 +331,8 @@ public struct JSONParser {
       var ascii = true
       // Fast path: no escapes.
       while index < bytes.count {
+        index = State.plainRun(bytes, from: index)
+        guard index < bytes.count else { break }
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
           let length = index - contentStart
@@ -351,6 +374,8 @@ public struct JSONParser {
           // Copy the run up to the next quote or backslash in one go.
           let runStart = index
           while index < bytes.count {
+            index = State.plainRun(bytes, from: index)
+            guard index < bytes.count else { break }
             let c = bytes[index]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw controlCharacter(at: index) }
