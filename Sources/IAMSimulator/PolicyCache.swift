@@ -48,6 +48,12 @@ public final class PolicyCache: @unchecked Sendable {
       self.prefixHash = prefixHash
     }
 
+    /// Whether `rest` starts with this policy's raw string (so holds that very string).
+    @inline(__always)
+    func starts(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+      raw.count <= rest.count && PolicyCache.same(raw, UnsafeBufferPointer(rebasing: rest[0..<raw.count]))
+    }
+
     /// The policy and its warnings under the name of its place in a request.
     func renamed(_ id: String) -> Hit {
       var policy = policy
@@ -153,15 +159,17 @@ public final class PolicyCache: @unchecked Sendable {
   /// beginnings (`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": ...`).
   static let prefixTiers = [64, 128, 256, 512]
 
-  // INVARIANT: every `var` below is only touched with `mutex` held.
-  private var exact: [UInt64: [Entry]] = [:]
+  // INVARIANT: every `var` below is only touched with `mutex` held. Hence no dynamic
+  // exclusivity checks (`@exclusivity(unchecked)`): the mutex already orders accesses,
+  // and the checks were a few percent of a batch's reading.
+  @exclusivity(unchecked) private var exact: [UInt64: [Entry]] = [:]
   /// By `prefixHash(_:tier:)` of the largest tier the raw string covers.
-  private var prefixed: [UInt64: [Entry]] = [:]
-  private var lists: [ListKey: PolicyList] = [:]
-  private var applicables: [ApplicableKey: ApplicableBox] = [:]
-  private var values: [UInt64: [ValueEntry]] = [:]
-  private var count = 0
-  private var valueCount = 0
+  @exclusivity(unchecked) private var prefixed: [UInt64: [Entry]] = [:]
+  @exclusivity(unchecked) private var lists: [ListKey: PolicyList] = [:]
+  @exclusivity(unchecked) private var applicables: [ApplicableKey: ApplicableBox] = [:]
+  @exclusivity(unchecked) private var values: [UInt64: [ValueEntry]] = [:]
+  @exclusivity(unchecked) private var count = 0
+  @exclusivity(unchecked) private var valueCount = 0
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Bounds memory for hostile batches of all-different policies.
   public let capacity: Int
@@ -384,11 +392,17 @@ public final class PolicyCache: @unchecked Sendable {
     let shared: PolicyCache
     // Flat open-addressing tables keyed by the hashes already computed: one probe
     // touches one slot, where a Dictionary of arrays took a hash, a bucket and an array.
-    private var exact = FlatTable<Entry>()
-    private var prefixed = FlatTable<Entry>()
-    private var lists = FlatTable<ListBox>()
-    private var applicables = FlatTable<ApplicableBox>()
-    private var values = FlatTable<ValueEntry>()
+    // A `Local` belongs to one thread, so its fields skip dynamic exclusivity checks.
+    @exclusivity(unchecked) private var exact = FlatTable<Entry>()
+    @exclusivity(unchecked) private var prefixed = FlatTable<Entry>()
+    @exclusivity(unchecked) private var lists = FlatTable<ListBox>()
+    @exclusivity(unchecked) private var applicables = FlatTable<ApplicableBox>()
+    @exclusivity(unchecked) private var values = FlatTable<ValueEntry>()
+    /// One trie of policy lists per kind (see `ListNode`), and how many nodes they have.
+    @exclusivity(unchecked) private var listRoots: [ListNode?] = Array(repeating: nil, count: PolicyKind.allCases.count)
+    @exclusivity(unchecked) private var listNodes = 0
+    /// Set once the shared cache refused a policy: lists are then read the plain way.
+    @exclusivity(unchecked) private(set) var full = false
 
     /// A list found by the serials of its entries, compared in place.
     final class ListBox {
@@ -413,6 +427,95 @@ public final class PolicyCache: @unchecked Sendable {
     }
 
     public init(_ shared: PolicyCache) { self.shared = shared }
+
+    /// A worker's trie of the policy lists it has read, by their cached policies in
+    /// order: a list member is read by following, policy by policy, the child whose
+    /// raw string starts the rest of the line (one `memcmp`, no hashing, where a node
+    /// has a few children), and the node where the list ends holds the named list.
+    /// Batches repeat a few hundred lists, so most steps have one or two children.
+    final class ListNode {
+      let entry: Entry?
+      unowned let parent: ListNode?
+      let depth: Int
+      @exclusivity(unchecked) private var few: [ListNode] = []
+      @exclusivity(unchecked) private var many: [Int: ListNode] = [:]
+      /// The list that ends here, once read.
+      @exclusivity(unchecked) var list: PolicyList?
+
+      /// Children scanned by `memcmp` before the hash lookup is used instead.
+      static let fewLimit = 8
+
+      init(entry: Entry?, parent: ListNode?) {
+        self.entry = entry
+        self.parent = parent
+        depth = (parent?.depth ?? -1) + 1
+      }
+
+      /// The child whose policy string starts `rest`, among a few children.
+      func child(startingWith rest: UnsafeBufferPointer<UInt8>) -> ListNode? {
+        guard many.isEmpty else { return nil }
+        for node in few where node.entry?.starts(rest) == true { return node }
+        return nil
+      }
+
+      /// The child for `entry`, if there is one.
+      func child(for entry: Entry) -> ListNode? {
+        if many.isEmpty {
+          for node in few where node.entry === entry { return node }
+          return nil
+        }
+        return many[entry.serial]
+      }
+
+      func add(_ entry: Entry) -> ListNode {
+        let node = ListNode(entry: entry, parent: self)
+        if many.isEmpty && few.count < ListNode.fewLimit {
+          few.append(node)
+        } else {
+          for old in few { if let e = old.entry { many[e.serial] = old } }
+          few = []
+          many[entry.serial] = node
+        }
+        return node
+      }
+
+      /// The cached policies from the root to here.
+      var entries: [Entry] {
+        var out: [Entry] = []
+        out.reserveCapacity(depth)
+        var node: ListNode? = self
+        while let n = node, let entry = n.entry {
+          out.append(entry)
+          node = n.parent
+        }
+        return out.reversed()
+      }
+    }
+
+    func listRoot(_ kind: PolicyKind) -> ListNode {
+      let i =
+        switch kind {
+        case .identity: 0
+        case .resource: 1
+        case .trust: 2
+        case .permissionsBoundary: 3
+        case .session: 4
+        case .serviceControl: 5
+        case .resourceControl: 6
+        }
+      if let root = listRoots[i] { return root }
+      let root = ListNode(entry: nil, parent: nil)
+      listRoots[i] = root
+      return root
+    }
+
+    /// `node`'s child for `entry`, made if need be; nil when the tries are at their size limit.
+    func listChild(_ node: ListNode, _ entry: Entry) -> ListNode? {
+      if let child = node.child(for: entry) { return child }
+      guard listNodes < shared.capacity * 4 else { return nil }
+      listNodes += 1
+      return node.add(entry)
+    }
 
     private func remember(_ entry: Entry) {
       if exact.first(entry.hash, where: { $0 === entry }) == nil { exact.insert(entry.hash, entry) }
@@ -448,6 +551,7 @@ public final class PolicyCache: @unchecked Sendable {
       _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
     ) -> Entry? {
       guard let entry = shared.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings) else {
+        full = true
         return nil
       }
       remember(entry)

@@ -181,6 +181,11 @@ struct CleanReader {
   func policyList(
     _ scanner: inout JSONScanner, key: String, kind: PolicyKind, single: Bool
   ) -> PolicyCache.PolicyList? {
+    if !cache.full {
+      let start = scanner.offset
+      if let list = trieList(&scanner, key: key, kind: kind, single: single) { return list }
+      scanner.offset = start
+    }
     var entries: [PolicyCache.Entry] = []
     // Policies the cache was too full to keep, by position.
     var uncached: [Int: PolicyCache.Hit] = [:]
@@ -220,6 +225,47 @@ struct CleanReader {
       list.policies.append(hit.policy)
       list.warnings.append(contentsOf: hit.warnings)
     }
+    return list
+  }
+
+  /// `policyList` through the worker's trie of lists (`PolicyCache.Local.ListNode`);
+  /// nil (the scanner anywhere) sends the list to the plain reading.
+  func trieList(
+    _ scanner: inout JSONScanner, key: String, kind: PolicyKind, single: Bool
+  ) -> PolicyCache.PolicyList? {
+    var node = cache.listRoot(kind)
+    repeat {
+      guard scanner.peek() == UInt8(ascii: "\"") else { return nil }
+      let start = scanner.offset
+      if let child = node.child(startingWith: UnsafeBufferPointer(rebasing: scanner.bytes[start...])),
+        let entry = child.entry
+      {
+        scanner.offset = start + entry.raw.count
+        node = child
+        continue
+      }
+      let position = node.depth + 1
+      guard case .entry(let entry)? = policy(&scanner, id: single ? key : "\(key).\(position)", kind: kind),
+        let child = cache.listChild(node, entry)
+      else { return nil }
+      node = child
+    } while !single && scanner.consume(UInt8(ascii: ","))
+    guard single || scanner.consume(UInt8(ascii: "]")) else { return nil }
+    if let list = node.list { return list }
+    let entries = node.entries
+    let list: PolicyCache.PolicyList
+    if let known = cache.list(kind, entries) {
+      list = known
+    } else {
+      var built = PolicyCache.PolicyList(policies: [], warnings: [])
+      for (i, entry) in entries.enumerated() {
+        let hit = entry.renamed(single ? key : "\(key).\(i + 1)")
+        built.policies.append(hit.policy)
+        built.warnings.append(contentsOf: hit.warnings)
+      }
+      list = cache.storeList(PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial)), built)
+    }
+    if list.id != nil { node.list = list }
     return list
   }
 

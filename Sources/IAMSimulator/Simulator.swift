@@ -69,12 +69,14 @@ extension Simulator {
   /// `SimulateResponse.writeCompact` (or `SimulateResponse.errors` for bad input) would,
   /// writing each result as soon as it is decided instead of collecting them, and
   /// deciding only those on the requested page. Returns the line's errors (for stderr).
+  /// `firstLine` is asked for only when the line goes to the generic reader.
   public func answerCompact(
-    _ bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, cache: PolicyCache.Local,
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: @autoclosure () -> Int, cache: PolicyCache.Local,
     positions: StatementPositions, into out: inout [UInt8]
   ) -> [Diagnostic] {
-    if let clean = SimulateRequest.parseClean(bytes, name: name, limits: .default, cache: cache),
-      let request = clean.value
+    // Moved out of the parse, not copied: a copy retains every field of the request.
+    if var clean = SimulateRequest.parseClean(bytes, name: name, limits: .default, cache: cache),
+      let request = clean.value.take()
     {
       let policies = request.applicablePolicies
       let resources = request.resourceArns
@@ -89,7 +91,7 @@ extension Simulator {
       }
       return clean.diagnostics.filter(\.isError)
     }
-    switch run(SourceFile(name: name, bytes: Array(bytes), firstLine: firstLine), cache: cache.shared) {
+    switch run(SourceFile(name: name, bytes: Array(bytes), firstLine: firstLine()), cache: cache.shared) {
     case .badInput(let diagnostics):
       SimulateResponse.errors(diagnostics).write(into: &out, pretty: false, indent: 0)
       return diagnostics.filter(\.isError)
@@ -127,7 +129,7 @@ public final class StatementPositions {
     }
   }
 
-  private var slots = FlatTable<Slot>()
+  @exclusivity(unchecked) private var slots = FlatTable<Slot>()
   /// Bounds the bytes kept alive for batches of all-different policies.
   static let capacity = 1 << 15
 

@@ -105,7 +105,9 @@ public enum SourceLoader {
       let size = Int(info.st_size)
       if size > limit { throw .tooLarge(path: path, bytes: size, limit: limit) }
       if size == 0 { return Input(name: path, bytes: []) }
-      if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), base != MAP_FAILED {
+      // Not populated up front: the batch's workers fault the pages in as they read
+      // them, on every core, instead of one thread mapping the whole file first.
+      if let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED {
         return Input(name: path, mapping: UnsafeRawPointer(base), count: size)
       }
     }
