@@ -23,8 +23,10 @@ import IAMPolicy
 /// entries), each by its raw bytes, so a repeated line costs lookups, not parsing.
 public final class PolicyCache: @unchecked Sendable {
   /// One policy text that parsed without errors.
+  // INVARIANT: `raw` is a copy the entry owns (freed in `deinit`), never written after
+  // `init`: its address is stable, so tables and tries may point at it.
   final class Entry: @unchecked Sendable {
-    let raw: [UInt8]
+    let raw: UnsafeBufferPointer<UInt8>
     let kind: PolicyKind
     let policy: Policy
     let warnings: [Diagnostic]
@@ -36,17 +38,19 @@ public final class PolicyCache: @unchecked Sendable {
     let prefixHash: UInt64?
 
     init(
-      raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int, hash: UInt64,
-      prefixHash: UInt64?
+      raw: UnsafeBufferPointer<UInt8>, kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int,
+      hash: UInt64, prefixHash: UInt64?
     ) {
       self.hash = hash
-      self.raw = raw
+      self.raw = PolicyCache.copy(raw)
       self.kind = kind
       self.policy = policy
       self.warnings = warnings
       self.serial = serial
       self.prefixHash = prefixHash
     }
+
+    deinit { raw.deallocate() }
 
     /// Whether `rest` starts with this policy's raw string (so holds that very string).
     @inline(__always)
@@ -141,16 +145,26 @@ public final class PolicyCache: @unchecked Sendable {
     case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntries, contextEntry
   }
 
+  // INVARIANT: as `Entry.raw`, `raw` is owned, stable and never written after `init`.
   final class ValueEntry: @unchecked Sendable {
-    let raw: [UInt8]
+    let raw: UnsafeBufferPointer<UInt8>
     let tag: ValueTag
     let value: Value
 
-    init(raw: [UInt8], tag: ValueTag, value: Value) {
-      self.raw = raw
+    init(raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, value: Value) {
+      self.raw = PolicyCache.copy(raw)
       self.tag = tag
       self.value = value
     }
+
+    deinit { raw.deallocate() }
+  }
+
+  /// A copy of `bytes` in memory of its own (at least one byte, so never a nil base).
+  static func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+    _ = copy.initialize(from: bytes)
+    return UnsafeBufferPointer(rebasing: copy[0..<bytes.count])
   }
 
   /// Policy strings are also found by a hash of their first 64, 128, 256 or 512 bytes
@@ -290,15 +304,14 @@ public final class PolicyCache: @unchecked Sendable {
       let covered = PolicyCache.prefixHashes(raw, into: hashes)
       return covered > 0 ? hashes[covered - 1] : nil
     }
-    let bytes = Array(raw)
     return locked { () -> Entry? in
       // Another worker may have stored the same text meanwhile: keep one entry per text.
       if let entries = exact[hash] {
-        for entry in entries where entry.kind == kind && entry.raw == bytes { return entry }
+        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
       }
       guard count < capacity else { return nil }
       let entry = Entry(
-        raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
+        raw: raw, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
         prefixHash: prefixHash)
       exact[hash, default: []].append(entry)
       if let prefixHash { prefixed[prefixHash, default: []].append(entry) }
@@ -346,7 +359,7 @@ public final class PolicyCache: @unchecked Sendable {
   }
 
   func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
-    storeValue(ValueEntry(raw: Array(raw), tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
+    storeValue(ValueEntry(raw: raw, tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
   }
 
   func storeValue(_ entry: ValueEntry, hash: UInt64) {
@@ -357,12 +370,10 @@ public final class PolicyCache: @unchecked Sendable {
     }
   }
 
-  static func same(_ stored: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func same(_ stored: UnsafeBufferPointer<UInt8>, _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
     guard stored.count == raw.count else { return false }
-    return stored.withUnsafeBufferPointer { stored in
-      guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
-      return memcmp(a, b, raw.count) == 0
-    }
+    guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
+    return memcmp(a, b, raw.count) == 0
   }
 
   /// A fast 64-bit hash of bytes, eight at a time.
@@ -599,7 +610,7 @@ public final class PolicyCache: @unchecked Sendable {
 
     func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
-      let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+      let entry = ValueEntry(raw: raw, tag: tag, value: value)
       shared.storeValue(entry, hash: h)
       if values.count < shared.capacity * 4 { values.insert(h, entry) }
     }
@@ -609,14 +620,17 @@ public final class PolicyCache: @unchecked Sendable {
 /// A hash table of objects keyed by a well-mixed 64-bit hash the caller already has:
 /// open addressing with linear probing in one flat array of (key, object) slots.
 /// Several objects may share a key; `first(_:where:)` tries each in turn.
+/// Slots hold unretained references (the table keeps its objects alive in `owners`),
+/// so a probe does not retain and release every object it looks at.
 struct FlatTable<Element: AnyObject> {
   struct Slot {
     var key: UInt64
-    var value: Element?
+    var value: Unmanaged<Element>?
   }
 
   private var slots: [Slot] = Array(repeating: Slot(key: 0, value: nil), count: 256)
-  private(set) var count = 0
+  private var owners: [Element] = []
+  var count: Int { owners.count }
 
   /// The first object stored under `key` that `accept` takes.
   func first(_ key: UInt64, where accept: (Element) -> Bool) -> Element? {
@@ -624,7 +638,7 @@ struct FlatTable<Element: AnyObject> {
       let mask = slots.count - 1
       var i = Int(truncatingIfNeeded: key) & mask
       while let value = slots[i].value {
-        if slots[i].key == key && accept(value) { return value }
+        if slots[i].key == key && value._withUnsafeGuaranteedRef(accept) { return value.takeUnretainedValue() }
         i = (i + 1) & mask
       }
       return nil
@@ -632,20 +646,23 @@ struct FlatTable<Element: AnyObject> {
   }
 
   mutating func insert(_ key: UInt64, _ value: Element) {
-    if (count + 1) * 2 > slots.count { grow() }
+    owners.append(value)
+    place(key, Unmanaged.passUnretained(value))
+  }
+
+  private mutating func place(_ key: UInt64, _ value: Unmanaged<Element>) {
+    if owners.count * 2 > slots.count { grow() }
     slots.withUnsafeMutableBufferPointer { slots in
       let mask = slots.count - 1
       var i = Int(truncatingIfNeeded: key) & mask
       while slots[i].value != nil { i = (i + 1) & mask }
       slots[i] = Slot(key: key, value: value)
     }
-    count += 1
   }
 
   private mutating func grow() {
     let old = slots
     slots = Array(repeating: Slot(key: 0, value: nil), count: old.count * 2)
-    count = 0
-    for slot in old { if let value = slot.value { insert(slot.key, value) } }
+    for slot in old { if let value = slot.value { place(slot.key, value) } }
   }
 }
