@@ -335,14 +335,15 @@ public final class PolicyCache: @unchecked Sendable {
     }
   }
 
-  /// The one `ApplicablePolicies` for `key`: the kept one, else `build()`, kept unless
-  /// the cache is full. Built outside the lock; when two workers race, both get the
-  /// first one stored.
-  func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicableBox {
-    if let box = locked({ applicables[key] }) { return box }
-    let box = ApplicableBox(key, build())
-    return locked {
+  /// The `ApplicablePolicies` kept for `key`, if any.
+  func applicable(_ key: ApplicableKey) -> ApplicableBox? { locked { applicables[key] } }
+
+  /// Keeps `policies` for `key` unless the cache is full; returns the one kept. When two
+  /// workers race (each builds outside the lock), both get the first one stored.
+  func storeApplicable(_ key: ApplicableKey, _ policies: ApplicablePolicies) -> ApplicableBox {
+    locked {
       if let kept = applicables[key] { return kept }
+      let box = ApplicableBox(key, policies)
       if applicables.count < capacity { applicables[key] = box }
       return box
     }
@@ -591,13 +592,19 @@ public final class PolicyCache: @unchecked Sendable {
       return kept
     }
 
-    /// The shared `ApplicablePolicies` for `key` (see `PolicyCache.applicable`).
-    func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicablePolicies {
+    /// Sets `request.interned` to the shared `ApplicablePolicies` for `key` (see
+    /// `PolicyCache.storeApplicable`), built from the request if need be. The request is
+    /// `inout`, neither captured by a closure nor passed by value: either made the
+    /// reader copy (retain) every field of it.
+    func intern(_ key: ApplicableKey, into request: inout SimulateRequest) {
       let h = key.hash
-      if let box = applicables.first(h, where: { $0.key == key }) { return box.policies }
-      let box = shared.applicable(key, build: build)
+      if let box = applicables.first(h, where: { $0.key == key }) {
+        request.interned = box.policies
+        return
+      }
+      let box = shared.applicable(key) ?? shared.storeApplicable(key, request.built)
       if applicables.count < shared.capacity { applicables.insert(h, box) }
-      return box.policies
+      request.interned = box.policies
     }
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {

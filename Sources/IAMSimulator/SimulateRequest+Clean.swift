@@ -94,7 +94,7 @@ extension SimulateRequest {
       guard scanner.isAtEnd, !scanner.sawDuplicateKey, sawPolicies, sawActions else { return nil }
       if var key = applicable {
         key.resourceOwner = request.resourceOwner
-        request.interned = cache.applicable(key) { request.built }
+        cache.intern(key, into: &request)
       }
       return Parsed(value: request, diagnostics: reader.diagnostics)
     }
