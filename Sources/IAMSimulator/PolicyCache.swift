@@ -173,6 +173,9 @@ public final class PolicyCache: @unchecked Sendable {
   /// beginnings (`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": ...`).
   static let prefixTiers = [64, 128, 256, 512]
 
+  /// The most entries kept under one prefix hash (see `storeEntry`).
+  static let maxPrefixChain = 16
+
   // INVARIANT: every `var` below is only touched with `mutex` held. Hence no dynamic
   // exclusivity checks (`@exclusivity(unchecked)`): the mutex already orders accesses,
   // and the checks were a few percent of a batch's reading.
@@ -310,6 +313,11 @@ public final class PolicyCache: @unchecked Sendable {
         for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
       }
       guard count < capacity else { return nil }
+      // Strings that share their first bytes share a prefix hash; past a few, a new one
+      // is found by its whole bytes only, so a batch of policies that differ late (or a
+      // line of thousands of them) never makes `match` compare against a long chain.
+      var prefixHash = prefixHash
+      if let p = prefixHash, (prefixed[p]?.count ?? 0) >= PolicyCache.maxPrefixChain { prefixHash = nil }
       let entry = Entry(
         raw: raw, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
         prefixHash: prefixHash)
