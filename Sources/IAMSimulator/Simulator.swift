@@ -152,6 +152,92 @@ public final class StatementPositions {
   }
 }
 
+/// Where the compact response writer puts bytes: an array, or a fixed buffer.
+protocol JSONSink {
+  mutating func put(_ byte: UInt8)
+  mutating func put(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: JSONSink where Element == UInt8 {
+  @inline(__always) mutating func put(_ byte: UInt8) { append(byte) }
+  @inline(__always) mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+/// A buffer the caller owns, filled from its start; past its end it only notes the overflow.
+struct FixedSink: JSONSink {
+  let base: UnsafeMutablePointer<UInt8>
+  let capacity: Int
+  private(set) var count = 0
+  private(set) var overflowed = false
+
+  init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    // A temporary allocation of a non-zero capacity always has an address.
+    base = buffer.baseAddress!
+    capacity = buffer.count
+  }
+
+  @inline(__always) mutating func put(_ byte: UInt8) {
+    guard count < capacity else {
+      overflowed = true
+      return
+    }
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always) mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    guard count + bytes.count <= capacity else {
+      overflowed = true
+      return
+    }
+    (base + count).update(from: source, count: bytes.count)
+    count += bytes.count
+  }
+}
+
+extension JSONSink {
+  @inline(__always) mutating func put(_ text: StaticString) {
+    put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// A JSON string literal of `text`, as `JSONOutput.writeString` writes it.
+  mutating func putString(_ text: String) {
+    var text = text
+    let plain = text.withUTF8 { bytes -> Bool in
+      for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+      put(UInt8(ascii: "\""))
+      put(bytes)
+      put(UInt8(ascii: "\""))
+      return true
+    }
+    if plain { return }
+    var escaped: [UInt8] = []
+    JSONOutput.writeString(text, into: &escaped)
+    escaped.withUnsafeBufferPointer { put($0) }
+  }
+
+  /// `String(n).utf8` without the `String`.
+  mutating func putDecimal(_ n: Int) {
+    guard n >= 0 else {
+      var text = String(n)
+      text.withUTF8 { put($0) }
+      return
+    }
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var i = buffer.count
+      var v = n
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+      } while v > 0
+      put(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[i...]))
+    }
+  }
+}
+
 public enum SimulateOutcome: Sendable {
   case answered(SimulateRequest, [SimulationResult], warnings: [Diagnostic])
   case badInput([Diagnostic])
@@ -235,82 +321,78 @@ public enum SimulateResponse {
   }
 
   /// One result; statement positions come from `positions` when given (a batch asks
-  /// for the same statements' positions over and over).
+  /// for the same statements' positions over and over). Written into a fixed buffer
+  /// first (no capacity checks and reallocation per piece); a result too long for it
+  /// is written again straight into `out`.
   static func writeCompact(
     _ action: String, _ resource: String, _ e: Evaluation, positions: StatementPositions?, into out: inout [UInt8]
   ) {
-    append(#"{"EvalActionName":"#, to: &out)
-    JSONOutput.writeString(action, into: &out)
-    append(#","EvalResourceName":"#, to: &out)
-    JSONOutput.writeString(resource, into: &out)
-    append(#","EvalDecision":"#, to: &out)
-    JSONOutput.writeString(e.decision.rawValue, into: &out)
-    append(#","MatchedStatements":"#, to: &out)
-    if e.matchedStatements.isEmpty { append("[]", to: &out) } else {
-      out.append(UInt8(ascii: "["))
+    let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { buffer -> Bool in
+      var sink = FixedSink(buffer)
+      writeResult(action, resource, e, positions: positions, into: &sink)
+      guard !sink.overflowed else { return false }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<sink.count]))
+      return true
+    }
+    if !done { writeResult(action, resource, e, positions: positions, into: &out) }
+  }
+
+  static func writeResult<Sink: JSONSink>(
+    _ action: String, _ resource: String, _ e: Evaluation, positions: StatementPositions?, into out: inout Sink
+  ) {
+    out.put(#"{"EvalActionName":"#)
+    out.putString(action)
+    out.put(#","EvalResourceName":"#)
+    out.putString(resource)
+    out.put(#","EvalDecision":"#)
+    out.putString(e.decision.rawValue)
+    out.put(#","MatchedStatements":"#)
+    if e.matchedStatements.isEmpty { out.put("[]") } else {
+      out.put(UInt8(ascii: "["))
       for (i, ref) in e.matchedStatements.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
+        if i > 0 { out.put(UInt8(ascii: ",")) }
         let (from, to) = positions?.range(of: ref) ?? (ref.source.location(at: ref.span.start), ref.source.location(at: ref.span.end))
-        append(#"{"SourcePolicyId":"#, to: &out)
-        JSONOutput.writeString(ref.policyID, into: &out)
-        append(#","SourcePolicyType":"#, to: &out)
-        JSONOutput.writeString(ref.kind.awsSourcePolicyType, into: &out)
-        append(#","StartPosition":{"Line":"#, to: &out)
-        appendDecimal(from.line, to: &out)
-        append(#","Column":"#, to: &out)
-        appendDecimal(from.column, to: &out)
-        append(#"},"EndPosition":{"Line":"#, to: &out)
-        appendDecimal(to.line, to: &out)
-        append(#","Column":"#, to: &out)
-        appendDecimal(to.column, to: &out)
-        append("}}", to: &out)
+        out.put(#"{"SourcePolicyId":"#)
+        out.putString(ref.policyID)
+        out.put(#","SourcePolicyType":"#)
+        out.putString(ref.kind.awsSourcePolicyType)
+        out.put(#","StartPosition":{"Line":"#)
+        out.putDecimal(from.line)
+        out.put(#","Column":"#)
+        out.putDecimal(from.column)
+        out.put(#"},"EndPosition":{"Line":"#)
+        out.putDecimal(to.line)
+        out.put(#","Column":"#)
+        out.putDecimal(to.column)
+        out.put("}}")
       }
-      out.append(UInt8(ascii: "]"))
+      out.put(UInt8(ascii: "]"))
     }
-    append(#","MissingContextValues":"#, to: &out)
-    if e.missingContextKeys.isEmpty { append("[]", to: &out) } else {
-      out.append(UInt8(ascii: "["))
+    out.put(#","MissingContextValues":"#)
+    if e.missingContextKeys.isEmpty { out.put("[]") } else {
+      out.put(UInt8(ascii: "["))
       for (i, key) in e.missingContextKeys.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        JSONOutput.writeString(key, into: &out)
+        if i > 0 { out.put(UInt8(ascii: ",")) }
+        out.putString(key)
       }
-      out.append(UInt8(ascii: "]"))
+      out.put(UInt8(ascii: "]"))
     }
-    append(#","EvalDecisionDetails":{}"#, to: &out)
+    out.put(#","EvalDecisionDetails":{}"#)
     if let b = e.allowedByPermissionsBoundary {
-      append(#","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#, to: &out)
-      append(b ? "true}" : "false}", to: &out)
+      out.put(#","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#)
+      out.put(b ? "true}" : "false}")
     }
     if let o = e.allowedByOrganizations {
-      append(#","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#, to: &out)
-      append(o ? "true}" : "false}", to: &out)
+      out.put(#","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#)
+      out.put(o ? "true}" : "false}")
     }
-    out.append(UInt8(ascii: "}"))
+    out.put(UInt8(ascii: "}"))
   }
 
   /// A literal's bytes in one copy (appending a `String`'s UTF-8 view goes byte by byte).
   @inline(__always)
   static func append(_ text: StaticString, to out: inout [UInt8]) {
-    out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-  }
-
-  /// `String(n).utf8` without the `String`.
-  static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
-    guard n >= 0 else {
-      out.append(contentsOf: String(n).utf8)
-      return
-    }
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      var i = buffer.count
-      var v = n
-      repeat {
-        i -= 1
-        buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
-        v /= 10
-      } while v > 0
-      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[i...]))
-    }
+    out.put(text)
   }
 
   /// `{"Errors": [...]}` for bad input.
