@@ -458,6 +458,8 @@ public final class PolicyCache: @unchecked Sendable {
       unowned let parent: ListNode?
       let depth: Int
       @exclusivity(unchecked) private var few: [ListNode] = []
+      /// The entries of `few`, compared by identity without touching (retaining) the nodes.
+      @exclusivity(unchecked) private var fewEntries: [ObjectIdentifier] = []
       @exclusivity(unchecked) private var many: [Int: ListNode] = [:]
       /// The list that ends here, once read.
       @exclusivity(unchecked) var list: PolicyList?
@@ -481,8 +483,8 @@ public final class PolicyCache: @unchecked Sendable {
       /// The child for `entry`, if there is one.
       func child(for entry: Entry) -> ListNode? {
         if many.isEmpty {
-          for node in few where node.entry === entry { return node }
-          return nil
+          guard let i = fewEntries.firstIndex(of: ObjectIdentifier(entry)) else { return nil }
+          return few[i]
         }
         return many[entry.serial]
       }
@@ -491,9 +493,11 @@ public final class PolicyCache: @unchecked Sendable {
         let node = ListNode(entry: entry, parent: self)
         if many.isEmpty && few.count < ListNode.fewLimit {
           few.append(node)
+          fewEntries.append(ObjectIdentifier(entry))
         } else {
           for old in few { if let e = old.entry { many[e.serial] = old } }
           few = []
+          fewEntries = []
           many[entry.serial] = node
         }
         return node
