@@ -54,7 +54,15 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swift6),
-    .executableTarget(name: "iam-tutor", dependencies: ["IAMTutorCLI"], swiftSettings: swift6),
+    .executableTarget(
+      name: "iam-tutor", dependencies: ["IAMTutorCLI"], swiftSettings: swift6,
+      linkerSettings: [
+        .unsafeFlags(
+          [
+            "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+            "-lswiftSynchronization",
+          ], .when(configuration: .release))
+      ]),
     .target(name: "IAMTestSupport", dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator"], swiftSettings: swift6),
     .executableTarget(
       name: "EvaluatorBenchmark",

@@ -23,8 +23,10 @@ import IAMPolicy
 /// entries), each by its raw bytes, so a repeated line costs lookups, not parsing.
 public final class PolicyCache: @unchecked Sendable {
   /// One policy text that parsed without errors.
+  // INVARIANT: `raw` is a copy the entry owns (freed in `deinit`), never written after
+  // `init`: its address is stable, so tables and tries may point at it.
   final class Entry: @unchecked Sendable {
-    let raw: [UInt8]
+    let raw: UnsafeBufferPointer<UInt8>
     let kind: PolicyKind
     let policy: Policy
     let warnings: [Diagnostic]
@@ -36,16 +38,24 @@ public final class PolicyCache: @unchecked Sendable {
     let prefixHash: UInt64?
 
     init(
-      raw: [UInt8], kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int, hash: UInt64,
-      prefixHash: UInt64?
+      raw: UnsafeBufferPointer<UInt8>, kind: PolicyKind, policy: Policy, warnings: [Diagnostic], serial: Int,
+      hash: UInt64, prefixHash: UInt64?
     ) {
       self.hash = hash
-      self.raw = raw
+      self.raw = PolicyCache.copy(raw)
       self.kind = kind
       self.policy = policy
       self.warnings = warnings
       self.serial = serial
       self.prefixHash = prefixHash
+    }
+
+    deinit { raw.deallocate() }
+
+    /// Whether `rest` starts with this policy's raw string (so holds that very string).
+    @inline(__always)
+    func starts(_ rest: UnsafeBufferPointer<UInt8>) -> Bool {
+      raw.count <= rest.count && PolicyCache.same(raw, UnsafeBufferPointer(rebasing: rest[0..<raw.count]))
     }
 
     /// The policy and its warnings under the name of its place in a request.
@@ -135,16 +145,26 @@ public final class PolicyCache: @unchecked Sendable {
     case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntries, contextEntry
   }
 
+  // INVARIANT: as `Entry.raw`, `raw` is owned, stable and never written after `init`.
   final class ValueEntry: @unchecked Sendable {
-    let raw: [UInt8]
+    let raw: UnsafeBufferPointer<UInt8>
     let tag: ValueTag
     let value: Value
 
-    init(raw: [UInt8], tag: ValueTag, value: Value) {
-      self.raw = raw
+    init(raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, value: Value) {
+      self.raw = PolicyCache.copy(raw)
       self.tag = tag
       self.value = value
     }
+
+    deinit { raw.deallocate() }
+  }
+
+  /// A copy of `bytes` in memory of its own (at least one byte, so never a nil base).
+  static func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+    _ = copy.initialize(from: bytes)
+    return UnsafeBufferPointer(rebasing: copy[0..<bytes.count])
   }
 
   /// Policy strings are also found by a hash of their first 64, 128, 256 or 512 bytes
@@ -153,15 +173,20 @@ public final class PolicyCache: @unchecked Sendable {
   /// beginnings (`{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": ...`).
   static let prefixTiers = [64, 128, 256, 512]
 
-  // INVARIANT: every `var` below is only touched with `mutex` held.
-  private var exact: [UInt64: [Entry]] = [:]
+  /// The most entries kept under one prefix hash (see `storeEntry`).
+  static let maxPrefixChain = 16
+
+  // INVARIANT: every `var` below is only touched with `mutex` held. Hence no dynamic
+  // exclusivity checks (`@exclusivity(unchecked)`): the mutex already orders accesses,
+  // and the checks were a few percent of a batch's reading.
+  @exclusivity(unchecked) private var exact: [UInt64: [Entry]] = [:]
   /// By `prefixHash(_:tier:)` of the largest tier the raw string covers.
-  private var prefixed: [UInt64: [Entry]] = [:]
-  private var lists: [ListKey: PolicyList] = [:]
-  private var applicables: [ApplicableKey: ApplicableBox] = [:]
-  private var values: [UInt64: [ValueEntry]] = [:]
-  private var count = 0
-  private var valueCount = 0
+  @exclusivity(unchecked) private var prefixed: [UInt64: [Entry]] = [:]
+  @exclusivity(unchecked) private var lists: [ListKey: PolicyList] = [:]
+  @exclusivity(unchecked) private var applicables: [ApplicableKey: ApplicableBox] = [:]
+  @exclusivity(unchecked) private var values: [UInt64: [ValueEntry]] = [:]
+  @exclusivity(unchecked) private var count = 0
+  @exclusivity(unchecked) private var valueCount = 0
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Bounds memory for hostile batches of all-different policies.
   public let capacity: Int
@@ -245,7 +270,10 @@ public final class PolicyCache: @unchecked Sendable {
   }
 
   /// The prefix hashes of `bytes` for each tier it covers, in `hashes`; returns how many.
-  /// One pass: the hash of a longer prefix continues that of the shorter one.
+  /// One pass: the hash of a longer prefix continues that of the shorter one. The first
+  /// 64 bytes are hashed whole, the rest one word in four: strings that differ there
+  /// almost always differ in a sampled word too (JSON text shifts after any change),
+  /// and a string found by a hash is compared in full anyway.
   static func prefixHashes(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutableBufferPointer<UInt64>) -> Int {
     guard let base = bytes.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base)
@@ -258,7 +286,7 @@ public final class PolicyCache: @unchecked Sendable {
         let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 32
-        i += 8
+        i += i < 64 ? 8 : 32
       }
       hashes[t] = (h ^ (h >> 29)) &+ UInt64(tier)
       covered = t + 1
@@ -279,15 +307,19 @@ public final class PolicyCache: @unchecked Sendable {
       let covered = PolicyCache.prefixHashes(raw, into: hashes)
       return covered > 0 ? hashes[covered - 1] : nil
     }
-    let bytes = Array(raw)
     return locked { () -> Entry? in
       // Another worker may have stored the same text meanwhile: keep one entry per text.
       if let entries = exact[hash] {
-        for entry in entries where entry.kind == kind && entry.raw == bytes { return entry }
+        for entry in entries where entry.kind == kind && PolicyCache.same(entry.raw, raw) { return entry }
       }
       guard count < capacity else { return nil }
+      // Strings that share their first bytes share a prefix hash; past a few, a new one
+      // is found by its whole bytes only, so a batch of policies that differ late (or a
+      // line of thousands of them) never makes `match` compare against a long chain.
+      var prefixHash = prefixHash
+      if let p = prefixHash, (prefixed[p]?.count ?? 0) >= PolicyCache.maxPrefixChain { prefixHash = nil }
       let entry = Entry(
-        raw: bytes, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
+        raw: raw, kind: kind, policy: policy, warnings: warnings, serial: count, hash: hash,
         prefixHash: prefixHash)
       exact[hash, default: []].append(entry)
       if let prefixHash { prefixed[prefixHash, default: []].append(entry) }
@@ -311,14 +343,15 @@ public final class PolicyCache: @unchecked Sendable {
     }
   }
 
-  /// The one `ApplicablePolicies` for `key`: the kept one, else `build()`, kept unless
-  /// the cache is full. Built outside the lock; when two workers race, both get the
-  /// first one stored.
-  func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicableBox {
-    if let box = locked({ applicables[key] }) { return box }
-    let box = ApplicableBox(key, build())
-    return locked {
+  /// The `ApplicablePolicies` kept for `key`, if any.
+  func applicable(_ key: ApplicableKey) -> ApplicableBox? { locked { applicables[key] } }
+
+  /// Keeps `policies` for `key` unless the cache is full; returns the one kept. When two
+  /// workers race (each builds outside the lock), both get the first one stored.
+  func storeApplicable(_ key: ApplicableKey, _ policies: ApplicablePolicies) -> ApplicableBox {
+    locked {
       if let kept = applicables[key] { return kept }
+      let box = ApplicableBox(key, policies)
       if applicables.count < capacity { applicables[key] = box }
       return box
     }
@@ -335,7 +368,7 @@ public final class PolicyCache: @unchecked Sendable {
   }
 
   func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
-    storeValue(ValueEntry(raw: Array(raw), tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
+    storeValue(ValueEntry(raw: raw, tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
   }
 
   func storeValue(_ entry: ValueEntry, hash: UInt64) {
@@ -346,12 +379,10 @@ public final class PolicyCache: @unchecked Sendable {
     }
   }
 
-  static func same(_ stored: [UInt8], _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+  static func same(_ stored: UnsafeBufferPointer<UInt8>, _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
     guard stored.count == raw.count else { return false }
-    return stored.withUnsafeBufferPointer { stored in
-      guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
-      return memcmp(a, b, raw.count) == 0
-    }
+    guard let a = stored.baseAddress, let b = raw.baseAddress else { return true }
+    return memcmp(a, b, raw.count) == 0
   }
 
   /// A fast 64-bit hash of bytes, eight at a time.
@@ -381,11 +412,17 @@ public final class PolicyCache: @unchecked Sendable {
     let shared: PolicyCache
     // Flat open-addressing tables keyed by the hashes already computed: one probe
     // touches one slot, where a Dictionary of arrays took a hash, a bucket and an array.
-    private var exact = FlatTable<Entry>()
-    private var prefixed = FlatTable<Entry>()
-    private var lists = FlatTable<ListBox>()
-    private var applicables = FlatTable<ApplicableBox>()
-    private var values = FlatTable<ValueEntry>()
+    // A `Local` belongs to one thread, so its fields skip dynamic exclusivity checks.
+    @exclusivity(unchecked) private var exact = FlatTable<Entry>()
+    @exclusivity(unchecked) private var prefixed = FlatTable<Entry>()
+    @exclusivity(unchecked) private var lists = FlatTable<ListBox>()
+    @exclusivity(unchecked) private var applicables = FlatTable<ApplicableBox>()
+    @exclusivity(unchecked) private var values = FlatTable<ValueEntry>()
+    /// One trie of policy lists per kind (see `ListNode`), and how many nodes they have.
+    @exclusivity(unchecked) private var listRoots: [ListNode?] = Array(repeating: nil, count: PolicyKind.allCases.count)
+    @exclusivity(unchecked) private var listNodes = 0
+    /// Set once the shared cache refused a policy: lists are then read the plain way.
+    @exclusivity(unchecked) private(set) var full = false
 
     /// A list found by the serials of its entries, compared in place.
     final class ListBox {
@@ -410,6 +447,99 @@ public final class PolicyCache: @unchecked Sendable {
     }
 
     public init(_ shared: PolicyCache) { self.shared = shared }
+
+    /// A worker's trie of the policy lists it has read, by their cached policies in
+    /// order: a list member is read by following, policy by policy, the child whose
+    /// raw string starts the rest of the line (one `memcmp`, no hashing, where a node
+    /// has a few children), and the node where the list ends holds the named list.
+    /// Batches repeat a few hundred lists, so most steps have one or two children.
+    final class ListNode {
+      let entry: Entry?
+      unowned let parent: ListNode?
+      let depth: Int
+      @exclusivity(unchecked) private var few: [ListNode] = []
+      /// The entries of `few`, compared by identity without touching (retaining) the nodes.
+      @exclusivity(unchecked) private var fewEntries: [ObjectIdentifier] = []
+      @exclusivity(unchecked) private var many: [Int: ListNode] = [:]
+      /// The list that ends here, once read.
+      @exclusivity(unchecked) var list: PolicyList?
+
+      /// Children scanned by `memcmp` before the hash lookup is used instead.
+      static let fewLimit = 8
+
+      init(entry: Entry?, parent: ListNode?) {
+        self.entry = entry
+        self.parent = parent
+        depth = (parent?.depth ?? -1) + 1
+      }
+
+      /// The child whose policy string starts `rest`, among a few children.
+      func child(startingWith rest: UnsafeBufferPointer<UInt8>) -> ListNode? {
+        guard many.isEmpty else { return nil }
+        for node in few where node.entry?.starts(rest) == true { return node }
+        return nil
+      }
+
+      /// The child for `entry`, if there is one.
+      func child(for entry: Entry) -> ListNode? {
+        if many.isEmpty {
+          guard let i = fewEntries.firstIndex(of: ObjectIdentifier(entry)) else { return nil }
+          return few[i]
+        }
+        return many[entry.serial]
+      }
+
+      func add(_ entry: Entry) -> ListNode {
+        let node = ListNode(entry: entry, parent: self)
+        if many.isEmpty && few.count < ListNode.fewLimit {
+          few.append(node)
+          fewEntries.append(ObjectIdentifier(entry))
+        } else {
+          for old in few { if let e = old.entry { many[e.serial] = old } }
+          few = []
+          fewEntries = []
+          many[entry.serial] = node
+        }
+        return node
+      }
+
+      /// The cached policies from the root to here.
+      var entries: [Entry] {
+        var out: [Entry] = []
+        out.reserveCapacity(depth)
+        var node: ListNode? = self
+        while let n = node, let entry = n.entry {
+          out.append(entry)
+          node = n.parent
+        }
+        return out.reversed()
+      }
+    }
+
+    func listRoot(_ kind: PolicyKind) -> ListNode {
+      let i =
+        switch kind {
+        case .identity: 0
+        case .resource: 1
+        case .trust: 2
+        case .permissionsBoundary: 3
+        case .session: 4
+        case .serviceControl: 5
+        case .resourceControl: 6
+        }
+      if let root = listRoots[i] { return root }
+      let root = ListNode(entry: nil, parent: nil)
+      listRoots[i] = root
+      return root
+    }
+
+    /// `node`'s child for `entry`, made if need be; nil when the tries are at their size limit.
+    func listChild(_ node: ListNode, _ entry: Entry) -> ListNode? {
+      if let child = node.child(for: entry) { return child }
+      guard listNodes < shared.capacity * 4 else { return nil }
+      listNodes += 1
+      return node.add(entry)
+    }
 
     private func remember(_ entry: Entry) {
       if exact.first(entry.hash, where: { $0 === entry }) == nil { exact.insert(entry.hash, entry) }
@@ -445,6 +575,7 @@ public final class PolicyCache: @unchecked Sendable {
       _ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, kind: PolicyKind, policy: Policy, warnings: [Diagnostic]
     ) -> Entry? {
       guard let entry = shared.storeEntry(raw, hash: hash, kind: kind, policy: policy, warnings: warnings) else {
+        full = true
         return nil
       }
       remember(entry)
@@ -473,13 +604,19 @@ public final class PolicyCache: @unchecked Sendable {
       return kept
     }
 
-    /// The shared `ApplicablePolicies` for `key` (see `PolicyCache.applicable`).
-    func applicable(_ key: ApplicableKey, build: () -> ApplicablePolicies) -> ApplicablePolicies {
+    /// Sets `request.interned` to the shared `ApplicablePolicies` for `key` (see
+    /// `PolicyCache.storeApplicable`), built from the request if need be. The request is
+    /// `inout`, neither captured by a closure nor passed by value: either made the
+    /// reader copy (retain) every field of it.
+    func intern(_ key: ApplicableKey, into request: inout SimulateRequest) {
       let h = key.hash
-      if let box = applicables.first(h, where: { $0.key == key }) { return box.policies }
-      let box = shared.applicable(key, build: build)
+      if let box = applicables.first(h, where: { $0.key == key }) {
+        request.interned = box.policies
+        return
+      }
+      let box = shared.applicable(key) ?? shared.storeApplicable(key, request.built)
       if applicables.count < shared.capacity { applicables.insert(h, box) }
-      return box.policies
+      request.interned = box.policies
     }
 
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
@@ -492,7 +629,7 @@ public final class PolicyCache: @unchecked Sendable {
 
     func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
-      let entry = ValueEntry(raw: Array(raw), tag: tag, value: value)
+      let entry = ValueEntry(raw: raw, tag: tag, value: value)
       shared.storeValue(entry, hash: h)
       if values.count < shared.capacity * 4 { values.insert(h, entry) }
     }
@@ -502,14 +639,17 @@ public final class PolicyCache: @unchecked Sendable {
 /// A hash table of objects keyed by a well-mixed 64-bit hash the caller already has:
 /// open addressing with linear probing in one flat array of (key, object) slots.
 /// Several objects may share a key; `first(_:where:)` tries each in turn.
+/// Slots hold unretained references (the table keeps its objects alive in `owners`),
+/// so a probe does not retain and release every object it looks at.
 struct FlatTable<Element: AnyObject> {
   struct Slot {
     var key: UInt64
-    var value: Element?
+    var value: Unmanaged<Element>?
   }
 
   private var slots: [Slot] = Array(repeating: Slot(key: 0, value: nil), count: 256)
-  private(set) var count = 0
+  private var owners: [Element] = []
+  var count: Int { owners.count }
 
   /// The first object stored under `key` that `accept` takes.
   func first(_ key: UInt64, where accept: (Element) -> Bool) -> Element? {
@@ -517,7 +657,7 @@ struct FlatTable<Element: AnyObject> {
       let mask = slots.count - 1
       var i = Int(truncatingIfNeeded: key) & mask
       while let value = slots[i].value {
-        if slots[i].key == key && accept(value) { return value }
+        if slots[i].key == key && value._withUnsafeGuaranteedRef(accept) { return value.takeUnretainedValue() }
         i = (i + 1) & mask
       }
       return nil
@@ -525,20 +665,23 @@ struct FlatTable<Element: AnyObject> {
   }
 
   mutating func insert(_ key: UInt64, _ value: Element) {
-    if (count + 1) * 2 > slots.count { grow() }
+    owners.append(value)
+    place(key, Unmanaged.passUnretained(value))
+  }
+
+  private mutating func place(_ key: UInt64, _ value: Unmanaged<Element>) {
+    if owners.count * 2 > slots.count { grow() }
     slots.withUnsafeMutableBufferPointer { slots in
       let mask = slots.count - 1
       var i = Int(truncatingIfNeeded: key) & mask
       while slots[i].value != nil { i = (i + 1) & mask }
       slots[i] = Slot(key: key, value: value)
     }
-    count += 1
   }
 
   private mutating func grow() {
     let old = slots
     slots = Array(repeating: Slot(key: 0, value: nil), count: old.count * 2)
-    count = 0
-    for slot in old { if let value = slot.value { insert(slot.key, value) } }
+    for slot in old { if let value = slot.value { place(slot.key, value) } }
   }
 }

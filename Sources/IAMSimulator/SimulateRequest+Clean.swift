@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import IAMEvaluator
 import IAMPolicy
 
@@ -29,35 +34,40 @@ extension SimulateRequest {
       var request = SimulateRequest()
       var sawPolicies = false
       var sawActions = false
-      var keys: [String] = []
+      // The keys read so far, one bit per `CleanKey`: a repeated key goes to the generic reader.
+      var seen = 0
       // Which cached lists the request has; any list the cache does not keep (nil) means
       // the request gets its own `ApplicablePolicies`.
       var applicable: PolicyCache.ApplicableKey? = PolicyCache.ApplicableKey()
       guard scanner.consume(UInt8(ascii: "{")), !scanner.consume(UInt8(ascii: "}")) else { return nil }
       repeat {
-        let keyStart = scanner.offset
-        guard let key = scanner.string(), !keys.contains(key) else { return nil }
-        let keySpan = SourceSpan(start: keyStart, end: scanner.offset)
-        keys.append(key)
+        // Keys are matched on their raw bytes: an escaped, unknown (SCP and RCP levels
+        // included) or repeated key sends the document to the generic reader.
+        guard let keySpan = scanner.rawString(),
+          let member = CleanKey(UnsafeBufferPointer(rebasing: scanner.bytes[(keySpan.start + 1)..<(keySpan.end - 1)])),
+          seen & (1 << member.rawValue) == 0
+        else { return nil }
+        seen |= 1 << member.rawValue
+        let key = member.name
         guard scanner.consume(UInt8(ascii: ":")) else { return nil }
-        switch key {
-        case "PolicyInputList":
+        switch member {
+        case .policyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .identity) else { return nil }
           sawPolicies = true
           request.identityPolicies = list.policies
           if let id = list.id { applicable?.identity = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "PermissionsBoundaryPolicyInputList":
+        case .permissionsBoundaryPolicyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .permissionsBoundary) else { return nil }
           request.permissionsBoundaries = list.policies
           if let id = list.id { applicable?.permissionsBoundary = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "SessionPolicyInputList":
+        case .sessionPolicyInputList:
           guard let list = clean.policies(&scanner, key: key, kind: .session) else { return nil }
           request.sessionPolicies = list.policies
           if let id = list.id { applicable?.session = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "ResourcePolicy":
+        case .resourcePolicy:
           guard scanner.peek() == UInt8(ascii: "\""),
             let list = clean.policyList(&scanner, key: key, kind: .resource, single: true),
             let policy = list.policies.first
@@ -65,21 +75,18 @@ extension SimulateRequest {
           request.resourcePolicy = policy
           if let id = list.id { applicable?.resource = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
-        case "CallerArn", "ActionNames", "ResourceArns", "ResourceOwner":
+        case .callerArn, .actionNames, .resourceArns, .resourceOwner:
           guard clean.member(&scanner, key: key, keySpan: keySpan, into: &request) else { return nil }
-          if key == "ActionNames" { sawActions = true }
-        case "ContextEntries":
+          if member == .actionNames { sawActions = true }
+        case .contextEntries:
           guard let context = clean.context(&scanner) else { return nil }
           request.context = context
-        case "ResourceHandlingOption", "MaxItems", "Marker":
+        case .resourceHandlingOption, .maxItems, .marker:
           guard let value = scanner.value(depth: 1) else { return nil }
           reader.apply(
             JSONMember(key: key, keySpan: keySpan, value: value), to: &request, sawPolicies: &sawPolicies,
             sawActions: &sawActions)
           guard reader.isClean else { return nil }
-        default:
-          // SCP and RCP levels, unknown keys: the generic reader.
-          return nil
         }
       } while scanner.consume(UInt8(ascii: ","))
       guard scanner.consume(UInt8(ascii: "}")) else { return nil }
@@ -87,7 +94,7 @@ extension SimulateRequest {
       guard scanner.isAtEnd, !scanner.sawDuplicateKey, sawPolicies, sawActions else { return nil }
       if var key = applicable {
         key.resourceOwner = request.resourceOwner
-        request.interned = cache.applicable(key) { request.built }
+        cache.intern(key, into: &request)
       }
       return Parsed(value: request, diagnostics: reader.diagnostics)
     }
@@ -96,6 +103,63 @@ extension SimulateRequest {
   static func parseClean(_ file: SourceFile, limits: JSONParser.Limits, cache: PolicyCache) -> Parsed<SimulateRequest>? {
     let local = PolicyCache.Local(cache)
     return file.bytes.withUnsafeBufferPointer { parseClean($0, name: file.name, limits: limits, cache: local) }
+  }
+}
+
+/// The top-level keys `SimulateRequest.parseClean` reads, recognised by their raw bytes
+/// (no decoding, no `String` per key). The rest (SCP and RCP levels, unknown keys) are
+/// the generic reader's.
+enum CleanKey: Int, CaseIterable {
+  case policyInputList, permissionsBoundaryPolicyInputList, sessionPolicyInputList, resourcePolicy
+  case callerArn, actionNames, resourceArns, resourceOwner, contextEntries
+  case resourceHandlingOption, maxItems, marker
+
+  /// The key whose name is exactly `raw` (a key's bytes between its quotes).
+  init?(_ raw: UnsafeBufferPointer<UInt8>) {
+    guard let base = raw.baseAddress else { return nil }
+    for key in CleanKey.allCases {
+      let text = key.text
+      if text.utf8CodeUnitCount == raw.count && memcmp(text.utf8Start, base, raw.count) == 0 {
+        self = key
+        return
+      }
+    }
+    return nil
+  }
+
+  var text: StaticString {
+    switch self {
+    case .policyInputList: "PolicyInputList"
+    case .permissionsBoundaryPolicyInputList: "PermissionsBoundaryPolicyInputList"
+    case .sessionPolicyInputList: "SessionPolicyInputList"
+    case .resourcePolicy: "ResourcePolicy"
+    case .callerArn: "CallerArn"
+    case .actionNames: "ActionNames"
+    case .resourceArns: "ResourceArns"
+    case .resourceOwner: "ResourceOwner"
+    case .contextEntries: "ContextEntries"
+    case .resourceHandlingOption: "ResourceHandlingOption"
+    case .maxItems: "MaxItems"
+    case .marker: "Marker"
+    }
+  }
+
+  /// The key as the generic reader names it (`PolicyInputList.1`, paths in diagnostics).
+  var name: String {
+    switch self {
+    case .policyInputList: "PolicyInputList"
+    case .permissionsBoundaryPolicyInputList: "PermissionsBoundaryPolicyInputList"
+    case .sessionPolicyInputList: "SessionPolicyInputList"
+    case .resourcePolicy: "ResourcePolicy"
+    case .callerArn: "CallerArn"
+    case .actionNames: "ActionNames"
+    case .resourceArns: "ResourceArns"
+    case .resourceOwner: "ResourceOwner"
+    case .contextEntries: "ContextEntries"
+    case .resourceHandlingOption: "ResourceHandlingOption"
+    case .maxItems: "MaxItems"
+    case .marker: "Marker"
+    }
   }
 }
 
@@ -117,6 +181,11 @@ struct CleanReader {
   func policyList(
     _ scanner: inout JSONScanner, key: String, kind: PolicyKind, single: Bool
   ) -> PolicyCache.PolicyList? {
+    if !cache.full {
+      let start = scanner.offset
+      if let list = trieList(&scanner, key: key, kind: kind, single: single) { return list }
+      scanner.offset = start
+    }
     var entries: [PolicyCache.Entry] = []
     // Policies the cache was too full to keep, by position.
     var uncached: [Int: PolicyCache.Hit] = [:]
@@ -156,6 +225,47 @@ struct CleanReader {
       list.policies.append(hit.policy)
       list.warnings.append(contentsOf: hit.warnings)
     }
+    return list
+  }
+
+  /// `policyList` through the worker's trie of lists (`PolicyCache.Local.ListNode`);
+  /// nil (the scanner anywhere) sends the list to the plain reading.
+  func trieList(
+    _ scanner: inout JSONScanner, key: String, kind: PolicyKind, single: Bool
+  ) -> PolicyCache.PolicyList? {
+    var node = cache.listRoot(kind)
+    repeat {
+      guard scanner.peek() == UInt8(ascii: "\"") else { return nil }
+      let start = scanner.offset
+      if let child = node.child(startingWith: UnsafeBufferPointer(rebasing: scanner.bytes[start...])),
+        let entry = child.entry
+      {
+        scanner.offset = start + entry.raw.count
+        node = child
+        continue
+      }
+      let position = node.depth + 1
+      guard case .entry(let entry)? = policy(&scanner, id: single ? key : "\(key).\(position)", kind: kind),
+        let child = cache.listChild(node, entry)
+      else { return nil }
+      node = child
+    } while !single && scanner.consume(UInt8(ascii: ","))
+    guard single || scanner.consume(UInt8(ascii: "]")) else { return nil }
+    if let list = node.list { return list }
+    let entries = node.entries
+    let list: PolicyCache.PolicyList
+    if let known = cache.list(kind, entries) {
+      list = known
+    } else {
+      var built = PolicyCache.PolicyList(policies: [], warnings: [])
+      for (i, entry) in entries.enumerated() {
+        let hit = entry.renamed(single ? key : "\(key).\(i + 1)")
+        built.policies.append(hit.policy)
+        built.warnings.append(contentsOf: hit.warnings)
+      }
+      list = cache.storeList(PolicyCache.ListKey(kind: kind, serials: entries.map(\.serial)), built)
+    }
+    if list.id != nil { node.list = list }
     return list
   }
 
@@ -213,39 +323,34 @@ struct CleanReader {
     return out
   }
 
-  /// `ActionNames` or `ResourceArns` of plain strings, read directly with the checks of
-  /// `Reader.apply`; false sends the member (or the document) to the generic reader.
-  func directMember(_ scanner: inout JSONScanner, key: String, into request: inout SimulateRequest) -> Bool {
-    guard let list = plainStrings(&scanner) else { return false }
-    if key == "ActionNames" {
-      guard !list.isEmpty else { return false }
-      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return false }
-      request.actionNames = list
-    } else {
-      request.resourceArns = list.isEmpty ? ["*"] : list
-    }
-    return true
-  }
-
-  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: read directly or
-  /// through the cache, else by `Reader.apply`.
+  /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: through the cache
+  /// (a batch repeats them: one lookup, no new strings), else read directly when they
+  /// are plain strings, else by `Reader.apply`.
   func member(_ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest) -> Bool {
-    let start = scanner.offset
-    if key == "ActionNames" || key == "ResourceArns" {
-      if directMember(&scanner, key: key, into: &request) { return true }
-      scanner.offset = start
-    }
-    return cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
+    cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
   }
 
-  /// A plain-string `CallerArn` or `ResourceOwner` read as `Reader.apply` reads it, when
-  /// that gives no error; the scanner is then after the string.
+  /// A member of plain strings read as `Reader.apply` reads it, when that gives no
+  /// error; the scanner is then after the value.
   func directValue(_ scanner: inout JSONScanner, from start: Int, tag: PolicyCache.ValueTag) -> PolicyCache.Value? {
-    guard tag == .callerArn || tag == .resourceOwner else { return nil }
     scanner.offset = start
-    guard let text = plainString(&scanner) else { return nil }
-    if tag == .callerArn { return Principal(text).map { .caller($0) } }
-    return SimulateRequest.account(of: text).map { .owner($0) }
+    switch tag {
+    case .callerArn:
+      guard let text = plainString(&scanner) else { return nil }
+      return Principal(text).map { .caller($0) }
+    case .resourceOwner:
+      guard let text = plainString(&scanner) else { return nil }
+      return SimulateRequest.account(of: text).map { .owner($0) }
+    case .actionNames:
+      guard let list = plainStrings(&scanner), !list.isEmpty else { return nil }
+      for name in list where name != "*" && !name.utf8.contains(UInt8(ascii: ":")) { return nil }
+      return .strings(list)
+    case .resourceArns:
+      guard let list = plainStrings(&scanner) else { return nil }
+      return .strings(list.isEmpty ? ["*"] : list)
+    default:
+      return nil
+    }
   }
 
   func cachedMember(

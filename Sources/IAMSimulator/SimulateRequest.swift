@@ -21,7 +21,7 @@ public struct SimulateRequest: Sendable {
   public var maxItems: Int?
   public var marker: Int?
   /// The policies above as the one `ApplicablePolicies` the cache keeps for them, shared
-  /// by every request of a batch with the same policy lists (see `PolicyCache.applicable`);
+  /// by every request of a batch with the same policy lists (see `PolicyCache.storeApplicable`);
   /// nil until a cached read sets it, and again once any policy field changes.
   var interned: ApplicablePolicies?
 

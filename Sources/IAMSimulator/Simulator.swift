@@ -64,6 +64,180 @@ extension Simulator {
   }
 }
 
+extension Simulator {
+  /// Answers one batch line as `run(_:name:firstLine:cache:)` and then
+  /// `SimulateResponse.writeCompact` (or `SimulateResponse.errors` for bad input) would,
+  /// writing each result as soon as it is decided instead of collecting them, and
+  /// deciding only those on the requested page. Returns the line's errors (for stderr).
+  /// `firstLine` is asked for only when the line goes to the generic reader.
+  public func answerCompact(
+    _ bytes: UnsafeBufferPointer<UInt8>, name: String, firstLine: @autoclosure () -> Int, cache: PolicyCache.Local,
+    positions: StatementPositions, into out: inout [UInt8]
+  ) -> [Diagnostic] {
+    // Moved out of the parse, not copied: a copy retains every field of the request.
+    if var clean = SimulateRequest.parseClean(bytes, name: name, limits: .default, cache: cache),
+      let request = clean.value.take()
+    {
+      let policies = request.applicablePolicies
+      let resources = request.resourceArns
+      let perAction = resources.count
+      SimulateResponse.writeCompact(count: request.actionNames.count * perAction, request: request, into: &out) {
+        i, out in
+        let action = request.actionNames[i / perAction]
+        let resource = resources[i % perAction]
+        let r = Request(principal: request.caller, action: action, resource: resource, context: request.context)
+        SimulateResponse.writeCompact(
+          action, resource, evaluator.evaluate(r, against: policies), positions: positions, into: &out)
+      }
+      return clean.diagnostics.filter(\.isError)
+    }
+    switch run(SourceFile(name: name, bytes: Array(bytes), firstLine: firstLine()), cache: cache.shared) {
+    case .badInput(let diagnostics):
+      SimulateResponse.errors(diagnostics).write(into: &out, pretty: false, indent: 0)
+      return diagnostics.filter(\.isError)
+    case .answered(let request, let results, let warnings):
+      SimulateResponse.writeCompact(count: results.count, request: request, into: &out) { i, out in
+        SimulateResponse.writeCompact(
+          results[i].action, results[i].resource, results[i].evaluation, positions: positions, into: &out)
+      }
+      return warnings.filter(\.isError)
+    }
+  }
+}
+
+/// Statements' line:column positions, remembered: a batch reports the same few hundred
+/// statements of cached policies thousands of times, and finding a position scans the
+/// policy's text up to it. Not for sharing between threads.
+public final class StatementPositions {
+  // INVARIANT: each slot keeps its source's bytes alive, so no other live array can have
+  // the storage address a slot is found by.
+  final class Slot {
+    let bytes: [UInt8]
+    let address: UInt
+    let firstLine: Int
+    let span: SourceSpan
+    let start: SourceLocation
+    let end: SourceLocation
+
+    init(_ source: SourceFile, address: UInt, span: SourceSpan) {
+      bytes = source.bytes
+      self.address = address
+      firstLine = source.firstLine
+      self.span = span
+      start = source.location(at: span.start)
+      end = source.location(at: span.end)
+    }
+  }
+
+  @exclusivity(unchecked) private var slots = FlatTable<Slot>()
+  /// Bounds the bytes kept alive for batches of all-different policies.
+  static let capacity = 1 << 15
+
+  public init() {}
+
+  func range(of ref: StatementRef) -> (SourceLocation, SourceLocation) {
+    let address = ref.source.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    let span = ref.span
+    var h = UInt64(address) &* 0x9E37_79B9_7F4A_7C15
+    h = (h ^ UInt64(truncatingIfNeeded: span.start)) &* 0xFF51_AFD7_ED55_8CCD
+    h = (h ^ UInt64(truncatingIfNeeded: span.end)) &* 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 29
+    let found = slots.first(h) {
+      $0.address == address && $0.span == span && $0.firstLine == ref.source.firstLine
+    }
+    if let found { return (found.start, found.end) }
+    let slot = Slot(ref.source, address: address, span: span)
+    if slots.count < StatementPositions.capacity { slots.insert(h, slot) }
+    return (slot.start, slot.end)
+  }
+}
+
+/// Where the compact response writer puts bytes: an array, or a fixed buffer.
+protocol JSONSink {
+  mutating func put(_ byte: UInt8)
+  mutating func put(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: JSONSink where Element == UInt8 {
+  @inline(__always) mutating func put(_ byte: UInt8) { append(byte) }
+  @inline(__always) mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+/// A buffer the caller owns, filled from its start; past its end it only notes the overflow.
+struct FixedSink: JSONSink {
+  let base: UnsafeMutablePointer<UInt8>
+  let capacity: Int
+  private(set) var count = 0
+  private(set) var overflowed = false
+
+  init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+    // A temporary allocation of a non-zero capacity always has an address.
+    base = buffer.baseAddress!
+    capacity = buffer.count
+  }
+
+  @inline(__always) mutating func put(_ byte: UInt8) {
+    guard count < capacity else {
+      overflowed = true
+      return
+    }
+    base[count] = byte
+    count += 1
+  }
+
+  @inline(__always) mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    guard count + bytes.count <= capacity else {
+      overflowed = true
+      return
+    }
+    (base + count).update(from: source, count: bytes.count)
+    count += bytes.count
+  }
+}
+
+extension JSONSink {
+  @inline(__always) mutating func put(_ text: StaticString) {
+    put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// A JSON string literal of `text`, as `JSONOutput.writeString` writes it.
+  mutating func putString(_ text: String) {
+    var text = text
+    let plain = text.withUTF8 { bytes -> Bool in
+      for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+      put(UInt8(ascii: "\""))
+      put(bytes)
+      put(UInt8(ascii: "\""))
+      return true
+    }
+    if plain { return }
+    var escaped: [UInt8] = []
+    JSONOutput.writeString(text, into: &escaped)
+    escaped.withUnsafeBufferPointer { put($0) }
+  }
+
+  /// `String(n).utf8` without the `String`.
+  mutating func putDecimal(_ n: Int) {
+    guard n >= 0 else {
+      var text = String(n)
+      text.withUTF8 { put($0) }
+      return
+    }
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var i = buffer.count
+      var v = n
+      repeat {
+        i -= 1
+        buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+      } while v > 0
+      put(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[i...]))
+    }
+  }
+}
+
 public enum SimulateOutcome: Sendable {
   case answered(SimulateRequest, [SimulationResult], warnings: [Diagnostic])
   case badInput([Diagnostic])
@@ -117,75 +291,108 @@ public enum SimulateResponse {
   /// and several strings per member) cost more than the evaluation. The bytes are
   /// the same as `json(...).write(into:pretty: false, indent: 0)`.
   public static func writeCompact(_ results: [SimulationResult], request: SimulateRequest, into out: inout [UInt8]) {
-    let start = min(request.marker ?? 0, results.count)
-    let end = request.maxItems.map { min(results.count, start + $0) } ?? results.count
-    out.append(contentsOf: #"{"EvaluationResults":"#.utf8)
-    if start == end { out.append(contentsOf: "[]".utf8) } else {
+    writeCompact(count: results.count, request: request, into: &out) { i, out in
+      writeCompact(results[i].action, results[i].resource, results[i].evaluation, positions: nil, into: &out)
+    }
+  }
+
+  /// The response around `count` results, paged as `request` asks; `result(i, &out)`
+  /// writes result `i`, and is called only for those on the page, in order.
+  static func writeCompact(
+    count: Int, request: SimulateRequest, into out: inout [UInt8], result: (Int, inout [UInt8]) -> Void
+  ) {
+    let start = min(request.marker ?? 0, count)
+    let end = request.maxItems.map { min(count, start + $0) } ?? count
+    append(#"{"EvaluationResults":"#, to: &out)
+    if start == end { append("[]", to: &out) } else {
       out.append(UInt8(ascii: "["))
       for i in start..<end {
         if i > start { out.append(UInt8(ascii: ",")) }
-        writeCompact(results[i], into: &out)
+        result(i, &out)
       }
       out.append(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: (end < results.count ? #","IsTruncated":true"# : #","IsTruncated":false"#).utf8)
-    if end < results.count {
-      out.append(contentsOf: #","Marker":"#.utf8)
+    append(end < count ? #","IsTruncated":true"# : #","IsTruncated":false"#, to: &out)
+    if end < count {
+      append(#","Marker":"#, to: &out)
       JSONOutput.writeString(String(end), into: &out)
     }
     out.append(UInt8(ascii: "}"))
   }
 
-  static func writeCompact(_ result: SimulationResult, into out: inout [UInt8]) {
-    let e = result.evaluation
-    out.append(contentsOf: #"{"EvalActionName":"#.utf8)
-    JSONOutput.writeString(result.action, into: &out)
-    out.append(contentsOf: #","EvalResourceName":"#.utf8)
-    JSONOutput.writeString(result.resource, into: &out)
-    out.append(contentsOf: #","EvalDecision":"#.utf8)
-    JSONOutput.writeString(e.decision.rawValue, into: &out)
-    out.append(contentsOf: #","MatchedStatements":"#.utf8)
-    if e.matchedStatements.isEmpty { out.append(contentsOf: "[]".utf8) } else {
-      out.append(UInt8(ascii: "["))
+  /// One result; statement positions come from `positions` when given (a batch asks
+  /// for the same statements' positions over and over). Written into a fixed buffer
+  /// first (no capacity checks and reallocation per piece); a result too long for it
+  /// is written again straight into `out`.
+  static func writeCompact(
+    _ action: String, _ resource: String, _ e: Evaluation, positions: StatementPositions?, into out: inout [UInt8]
+  ) {
+    let done = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2048) { buffer -> Bool in
+      var sink = FixedSink(buffer)
+      writeResult(action, resource, e, positions: positions, into: &sink)
+      guard !sink.overflowed else { return false }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<sink.count]))
+      return true
+    }
+    if !done { writeResult(action, resource, e, positions: positions, into: &out) }
+  }
+
+  static func writeResult<Sink: JSONSink>(
+    _ action: String, _ resource: String, _ e: Evaluation, positions: StatementPositions?, into out: inout Sink
+  ) {
+    out.put(#"{"EvalActionName":"#)
+    out.putString(action)
+    out.put(#","EvalResourceName":"#)
+    out.putString(resource)
+    out.put(#","EvalDecision":"#)
+    out.putString(e.decision.rawValue)
+    out.put(#","MatchedStatements":"#)
+    if e.matchedStatements.isEmpty { out.put("[]") } else {
+      out.put(UInt8(ascii: "["))
       for (i, ref) in e.matchedStatements.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        let from = ref.source.location(at: ref.span.start)
-        let to = ref.source.location(at: ref.span.end)
-        out.append(contentsOf: #"{"SourcePolicyId":"#.utf8)
-        JSONOutput.writeString(ref.policyID, into: &out)
-        out.append(contentsOf: #","SourcePolicyType":"#.utf8)
-        JSONOutput.writeString(ref.kind.awsSourcePolicyType, into: &out)
-        out.append(contentsOf: #","StartPosition":{"Line":"#.utf8)
-        out.append(contentsOf: String(from.line).utf8)
-        out.append(contentsOf: #","Column":"#.utf8)
-        out.append(contentsOf: String(from.column).utf8)
-        out.append(contentsOf: #"},"EndPosition":{"Line":"#.utf8)
-        out.append(contentsOf: String(to.line).utf8)
-        out.append(contentsOf: #","Column":"#.utf8)
-        out.append(contentsOf: String(to.column).utf8)
-        out.append(contentsOf: "}}".utf8)
+        if i > 0 { out.put(UInt8(ascii: ",")) }
+        let (from, to) = positions?.range(of: ref) ?? (ref.source.location(at: ref.span.start), ref.source.location(at: ref.span.end))
+        out.put(#"{"SourcePolicyId":"#)
+        out.putString(ref.policyID)
+        out.put(#","SourcePolicyType":"#)
+        out.putString(ref.kind.awsSourcePolicyType)
+        out.put(#","StartPosition":{"Line":"#)
+        out.putDecimal(from.line)
+        out.put(#","Column":"#)
+        out.putDecimal(from.column)
+        out.put(#"},"EndPosition":{"Line":"#)
+        out.putDecimal(to.line)
+        out.put(#","Column":"#)
+        out.putDecimal(to.column)
+        out.put("}}")
       }
-      out.append(UInt8(ascii: "]"))
+      out.put(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: #","MissingContextValues":"#.utf8)
-    if e.missingContextKeys.isEmpty { out.append(contentsOf: "[]".utf8) } else {
-      out.append(UInt8(ascii: "["))
+    out.put(#","MissingContextValues":"#)
+    if e.missingContextKeys.isEmpty { out.put("[]") } else {
+      out.put(UInt8(ascii: "["))
       for (i, key) in e.missingContextKeys.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        JSONOutput.writeString(key, into: &out)
+        if i > 0 { out.put(UInt8(ascii: ",")) }
+        out.putString(key)
       }
-      out.append(UInt8(ascii: "]"))
+      out.put(UInt8(ascii: "]"))
     }
-    out.append(contentsOf: #","EvalDecisionDetails":{}"#.utf8)
+    out.put(#","EvalDecisionDetails":{}"#)
     if let b = e.allowedByPermissionsBoundary {
-      out.append(contentsOf: #","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#.utf8)
-      out.append(contentsOf: (b ? "true}" : "false}").utf8)
+      out.put(#","PermissionsBoundaryDecisionDetail":{"AllowedByPermissionsBoundary":"#)
+      out.put(b ? "true}" : "false}")
     }
     if let o = e.allowedByOrganizations {
-      out.append(contentsOf: #","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#.utf8)
-      out.append(contentsOf: (o ? "true}" : "false}").utf8)
+      out.put(#","OrganizationsDecisionDetail":{"AllowedByOrganizations":"#)
+      out.put(o ? "true}" : "false}")
     }
-    out.append(UInt8(ascii: "}"))
+    out.put(UInt8(ascii: "}"))
+  }
+
+  /// A literal's bytes in one copy (appending a `String`'s UTF-8 view goes byte by byte).
+  @inline(__always)
+  static func append(_ text: StaticString, to out: inout [UInt8]) {
+    out.put(text)
   }
 
   /// `{"Errors": [...]}` for bad input.

@@ -303,6 +303,27 @@ public struct JSONParser {
     }
 
     /// Reads a string starting at its opening quote; leaves `index` after the closing quote.
+    /// The offset of the first byte at or after `i` that a string reader must look at
+    /// (a quote, a backslash, a control byte or a non-ASCII byte), or of the last few
+    /// bytes; eight bytes at a time, as most string bytes are plain ASCII.
+    @inline(__always)
+    static func plainRun(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+      guard let base = bytes.baseAddress else { return i }
+      let raw = UnsafeRawPointer(base)
+      var i = i
+      while i + 8 <= bytes.count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        // High bits: non-ASCII bytes, bytes below 0x20 (the classic "has less than" test,
+        // exact for the lowest such byte), quotes and backslashes.
+        let special =
+          (word | ((word &- 0x2020_2020_2020_2020) & ~word) | JSONScanner.byteMask(word, 0x22)
+            | JSONScanner.byteMask(word, 0x5C)) & 0x8080_8080_8080_8080
+        if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
+        i += 8
+      }
+      return i
+    }
+
     mutating func parseString() throws(Failure) -> String {
       let open = index
       index += 1
@@ -310,6 +331,8 @@ public struct JSONParser {
       var ascii = true
       // Fast path: no escapes.
       while index < bytes.count {
+        index = State.plainRun(bytes, from: index)
+        guard index < bytes.count else { break }
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
           let length = index - contentStart
@@ -330,17 +353,28 @@ public struct JSONParser {
           code: .jsonUnexpectedEnd, message: "unterminated string",
           help: "add the closing `\"`", offset: open)
       }
-      // Slow path: copy with escapes decoded.
-      var out: [UInt8] = []
-      out.reserveCapacity(index - contentStart + 64)
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+      // Slow path: copy with escapes decoded, into one buffer sized by the raw text up
+      // to the closing quote (found first; a backslash always takes the next byte, and
+      // the decoded text is never longer than the raw). Errors are found by the loop
+      // below in the order it meets them, as before.
+      var close = index
+      while close < bytes.count && bytes[close] != UInt8(ascii: "\"") {
+        close = State.quoteOrBackslash(bytes, from: close)
+        if close < bytes.count && bytes[close] == UInt8(ascii: "\\") { close += 2 }
+      }
+      let capacity = max(1, min(close, bytes.count) - contentStart)
+      let out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      defer { out.deallocate() }
+      var count = index - contentStart
+      out.initialize(from: bytes.baseAddress! + contentStart, count: count)
       while index < bytes.count {
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
           index += 1
-          if out.count > limits.maxStringBytes { throw tooLong(open) }
-          if ascii { return String(decoding: out, as: UTF8.self) }
-          guard let s = String(validating: out, as: UTF8.self) else {
+          if count > limits.maxStringBytes { throw tooLong(open) }
+          let decoded = UnsafeBufferPointer(start: out, count: count)
+          if ascii { return String(decoding: decoded, as: UTF8.self) }
+          guard let s = String(validating: decoded, as: UTF8.self) else {
             throw Failure(
               code: .jsonInvalidUTF8, message: "string is not valid UTF-8",
               help: "save the file as UTF-8", offset: open)
@@ -351,27 +385,31 @@ public struct JSONParser {
           // Copy the run up to the next quote or backslash in one go.
           let runStart = index
           while index < bytes.count {
+            index = State.plainRun(bytes, from: index)
+            guard index < bytes.count else { break }
             let c = bytes[index]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw controlCharacter(at: index) }
             if c >= 0x80 { ascii = false }
             index += 1
           }
-          out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+          guard index < bytes.count, count + (index - runStart) <= capacity else { break }
+          (out + count).initialize(from: bytes.baseAddress! + runStart, count: index - runStart)
+          count += index - runStart
           continue
         }
         let escapeStart = index
         index += 1
-        guard index < bytes.count else { break }
+        guard index < bytes.count, count < capacity else { break }
         switch bytes[index] {
-        case UInt8(ascii: "\""): out.append(0x22)
-        case UInt8(ascii: "\\"): out.append(0x5C)
-        case UInt8(ascii: "/"): out.append(0x2F)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "\""): out[count] = 0x22
+        case UInt8(ascii: "\\"): out[count] = 0x5C
+        case UInt8(ascii: "/"): out[count] = 0x2F
+        case UInt8(ascii: "b"): out[count] = 0x08
+        case UInt8(ascii: "f"): out[count] = 0x0C
+        case UInt8(ascii: "n"): out[count] = 0x0A
+        case UInt8(ascii: "r"): out[count] = 0x0D
+        case UInt8(ascii: "t"): out[count] = 0x09
         case UInt8(ascii: "u"):
           var scalar = try hex4(escapeStart)
           if scalar >= 0xD800 && scalar < 0xDC00 {
@@ -388,19 +426,42 @@ public struct JSONParser {
           }
           guard let u = Unicode.Scalar(scalar) else { throw badSurrogate(escapeStart) }
           if scalar >= 0x80 { ascii = false }
-          out.append(contentsOf: Array(String(Character(u)).utf8))
+          // At most 4 UTF-8 bytes for at least 6 raw ones: it fits.
+          var written = 0
+          UTF8.encode(u) { byte in
+            out[count + written] = byte
+            written += 1
+          }
+          count += written - 1
         default:
           throw Failure(
             code: .jsonInvalidEscape, message: "invalid escape `\\\(Character(Unicode.Scalar(bytes[index])))`",
             help: "JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX", offset: escapeStart,
             end: index + 1)
         }
+        count += 1
         index += 1
-        if out.count > limits.maxStringBytes { throw tooLong(open) }
+        if count > limits.maxStringBytes { throw tooLong(open) }
       }
       throw Failure(
         code: .jsonUnexpectedEnd, message: "unterminated string", help: "add the closing `\"`",
         offset: open)
+    }
+
+    /// The offset of the first quote or backslash at or after `i` (or the end).
+    @inline(__always)
+    static func quoteOrBackslash(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+      guard let base = bytes.baseAddress else { return bytes.count }
+      let raw = UnsafeRawPointer(base)
+      var i = i
+      while i + 8 <= bytes.count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
+        if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
+        i += 8
+      }
+      while i < bytes.count && bytes[i] != 0x22 && bytes[i] != 0x5C { i += 1 }
+      return i
     }
 
     /// Reads the four hex digits after `\u`; leaves `index` on the last digit.

@@ -131,19 +131,50 @@ public struct JSONScanner {
       state.index = i
       return SourceSpan(start: start, end: i)
     }
+    guard let base = bytes.baseAddress else { return nil }
+    let raw = UnsafeRawPointer(base)
+    let n = bytes.count
+    let maxDepth = state.limits.maxDepth
     var depth = 0
     var i = start
-    while i < bytes.count {
-      let b = bytes[i]
-      switch b {
+    // One loop over the whole value, eight bytes at a time between the bytes that
+    // matter: brackets and quotes outside strings, quotes and backslashes inside.
+    while i < n {
+      while i + 8 <= n {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        // `[` and `{` (and `]` and `}`) differ only in bit 0x20.
+        let folded = word | 0x2020_2020_2020_2020
+        let special =
+          JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(folded, 0x7B) | JSONScanner.byteMask(folded, 0x7D)
+        if special == 0 {
+          i += 8
+          continue
+        }
+        i += special.trailingZeroBitCount >> 3
+        break
+      }
+      guard i < n else { return nil }
+      switch bytes[i] {
       case UInt8(ascii: "\""):
-        state.index = i
-        guard let s = rawString() else { return nil }
-        i = s.end
-        continue
+        i += 1
+        while true {
+          while i + 8 <= n {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
+            if special == 0 {
+              i += 8
+              continue
+            }
+            i += special.trailingZeroBitCount >> 3
+            break
+          }
+          guard i < n else { return nil }
+          if bytes[i] == 0x22 { break }
+          i += bytes[i] == 0x5C ? 2 : 1
+        }
       case UInt8(ascii: "["), UInt8(ascii: "{"):
         depth += 1
-        if depth > state.limits.maxDepth { return nil }
+        if depth > maxDepth { return nil }
       case UInt8(ascii: "]"), UInt8(ascii: "}"):
         depth -= 1
         if depth == 0 {

@@ -200,7 +200,7 @@ extension PolicyParser.Context {
     guard let list = stringList(member, path: path(), what: "action") else { return nil }
     var out: [ActionPattern] = []
     for (text, span) in list {
-      if text != "*" && (!text.contains(":") || text.hasPrefix(":") || text.hasSuffix(":")) {
+      if text != "*" && (!PolicyParser.containsColon(text) || text.hasPrefix(":") || text.hasSuffix(":")) {
         report(
           .statementInvalidAction, "`\(text)` is not an action",
           help: "actions are written service:Action, such as s3:GetObject or ec2:Describe*",
@@ -226,6 +226,23 @@ extension PolicyParser.Context {
       out.append(ResourcePattern(text: text, span: span, substitutesVariables: version.substitutesVariables))
     }
     return out.count == list.count ? out : nil
+  }
+}
+
+extension PolicyParser {
+  /// `text.contains(":")` (a Character search), on the bytes when the text is ASCII,
+  /// where each byte is a Character: the Character search walks grapheme clusters.
+  static func containsColon(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      var ascii = true
+      var colon = false
+      for b in bytes {
+        if b >= 0x80 { ascii = false }
+        if b == UInt8(ascii: ":") { colon = true }
+      }
+      return ascii ? colon : nil
+    } ?? text.contains(":")
   }
 }
 

@@ -101,7 +101,7 @@ struct Simulate: ParsableCommand {
     }
     let simulator = Simulator(recordsTrace: false)
     let chunks = input.withBytes { bytes in
-      BatchRunner.run(bytes, name: input.name, lines: BatchLines.split(bytes), simulator: simulator)
+      BatchRunner.run(bytes, name: input.name, simulator: simulator)
     }
     var bad = false
     for chunk in chunks {
@@ -152,12 +152,25 @@ enum BatchLines {
 
   static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
     var lines: [Line] = []
-    guard let base = bytes.baseAddress else { return lines }
-    var start = 0
-    var lineNumber = 1
-    while start < bytes.count {
-      var end = bytes.count
-      if let newline = memchr(base + start, 0x0A, bytes.count - start) {
+    var number = 1
+    forEach(in: bytes, 0..<bytes.count) { start, end, newlinesBefore in
+      lines.append(Line(start: start, end: end, number: number + newlinesBefore))
+    }
+    return lines
+  }
+
+  /// Calls `body(start, end, newlines)` for each line in `range` (which starts at a
+  /// line's start) that is not blank, without its newline or carriage return;
+  /// `newlines` counts the newlines between the range's start and the line's.
+  static func forEach(
+    in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Int, Int, Int) -> Void
+  ) {
+    guard let base = bytes.baseAddress else { return }
+    var start = range.lowerBound
+    var newlines = 0
+    while start < range.upperBound {
+      var end = range.upperBound
+      if let newline = memchr(base + start, 0x0A, range.upperBound - start) {
         end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
       }
       var last = end
@@ -167,11 +180,30 @@ enum BatchLines {
         blank = false
         break
       }
-      if !blank { lines.append(Line(start: start, end: last, number: lineNumber)) }
+      if !blank { body(start, last, newlines) }
       start = end + 1
-      lineNumber += 1
+      newlines += 1
     }
-    return lines
+  }
+
+  /// The start of the line that holds `offset` or, when `offset` is a line's first
+  /// byte, that line: chunk boundaries of a batch.
+  static func lineStart(atOrAfter offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    guard offset > 0, offset < bytes.count, let base = bytes.baseAddress else { return min(max(offset, 0), bytes.count) }
+    guard let newline = memchr(base + offset - 1, 0x0A, bytes.count - offset + 1) else { return bytes.count }
+    return base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+  }
+
+  /// Newlines in `range`.
+  static func count(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+    guard let base = bytes.baseAddress else { return 0 }
+    var n = 0
+    var i = range.lowerBound
+    while i < range.upperBound, let hit = memchr(base + i, 0x0A, range.upperBound - i) {
+      n += 1
+      i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+    return n
   }
 }
 
@@ -183,12 +215,46 @@ enum BatchRunner {
     var errors: [Diagnostic] = []
   }
 
-  static func run(
-    _ bytes: UnsafeBufferPointer<UInt8>, name: String, lines: [BatchLines.Line], simulator: Simulator
-  ) -> [Chunk] {
+  /// The line numbers of chunk starts, each counted when first asked for: only a line
+  /// that falls back to the generic reader (whose messages carry line numbers) needs
+  /// one, so a clean batch never counts its newlines. Shared by the workers.
+  final class LineNumbers: @unchecked Sendable {
+    let base: UInt
+    let size: Int
+    let starts: [Int]
+    // INVARIANT: `counts` is only touched with `lock` held.
+    private var counts: [Int?]
+    private let lock = NSLock()
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, starts: [Int]) {
+      base = UInt(bitPattern: bytes.baseAddress)
+      size = bytes.count
+      self.starts = starts
+      counts = Array(repeating: nil, count: starts.count - 1)
+    }
+
+    /// The line number of the first line of chunk `chunk`.
+    func first(of chunk: Int) -> Int {
+      let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
+      lock.lock()
+      defer { lock.unlock() }
+      var line = 1
+      for j in 0..<chunk {
+        if counts[j] == nil { counts[j] = BatchLines.count(in: bytes, starts[j]..<starts[j + 1]) }
+        line += counts[j] ?? 0
+      }
+      return line
+    }
+  }
+
+  static func run(_ bytes: UnsafeBufferPointer<UInt8>, name: String, simulator: Simulator) -> [Chunk] {
     let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    // Small chunks, handed out as workers free up, keep every core busy to the end.
-    let count = max(1, min(lines.count / 16, cores * 64))
+    // Small chunks, handed out as workers free up, keep every core busy to the end;
+    // each worker finds the lines of its own chunks, so no core waits for a split of
+    // the whole file first.
+    let count = max(1, min(bytes.count / (64 << 10), cores * 64))
+    let starts = (0..<count).map { BatchLines.lineStart(atOrAfter: bytes.count / count * $0, in: bytes) } + [bytes.count]
+    let lineNumbers = LineNumbers(bytes, starts: starts)
     let slots = ChunkSlots(count: count)
     // One cache for all workers: each distinct policy text is parsed about once.
     let cache = PolicyCache()
@@ -198,40 +264,28 @@ enum BatchRunner {
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
       // The worker's own front to the cache: no lock for what it has seen.
       let local = PolicyCache.Local(cache)
+      let positions = StatementPositions()
       while let chunk = slots.next() {
         var out = Chunk()
         out.json.reserveCapacity(64 << 10)
-        for i in (lines.count * chunk / count)..<(lines.count * (chunk + 1) / count) {
-          let line = lines[i]
-          answer(
-            UnsafeBufferPointer(rebasing: bytes[line.start..<line.end]), name: name, firstLine: line.number,
-            simulator: simulator, cache: local, into: &out)
+        BatchLines.forEach(in: bytes, starts[chunk]..<starts[chunk + 1]) { start, end, newlines in
+          let errors = simulator.answerCompact(
+            UnsafeBufferPointer(rebasing: bytes[start..<end]), name: name,
+            firstLine: lineNumbers.first(of: chunk) + newlines, cache: local, positions: positions, into: &out.json)
+          out.errors.append(contentsOf: errors)
           out.json.append(0x0A)
         }
         slots.set(chunk, out)
       }
       // Freed by the process's exit, as the shared cache below.
       _ = Unmanaged.passRetained(local)
+      _ = Unmanaged.passRetained(positions)
     }
     // Freed by the process's exit: releasing thousands of cached policies one by
     // one took longer than some of the work above.
     _ = Unmanaged.passRetained(cache)
 
     return slots.values()
-  }
-
-  static func answer(
-    _ line: UnsafeBufferPointer<UInt8>, name: String, firstLine: Int, simulator: Simulator, cache: PolicyCache.Local,
-    into out: inout Chunk
-  ) {
-    switch simulator.run(line, name: name, firstLine: firstLine, cache: cache) {
-    case .badInput(let diagnostics):
-      SimulateResponse.errors(diagnostics).write(into: &out.json, pretty: false, indent: 0)
-      out.errors.append(contentsOf: diagnostics.filter(\.isError))
-    case .answered(let request, let results, let warnings):
-      SimulateResponse.writeCompact(results, request: request, into: &out.json)
-      out.errors.append(contentsOf: warnings.filter(\.isError))
-    }
   }
 
   /// Writes the chunks to stdout in order, with as few system calls as it takes.
