@@ -94,12 +94,21 @@ package final class PolicyPlan: @unchecked Sendable {
     var blocks: [UInt8] = []
     var blockOffsets: [Int32] = []
     blockOffsets.reserveCapacity(statements.count)
+    blocks.reserveCapacity(256 * statements.count)
+    // One set of buffers for every statement, emptied between them: a policy is compiled
+    // once per distinct text, but a batch of new policies paid for five allocations per
+    // statement here.
+    var actionTokens: [UInt16] = []
+    var actionEntries: [ActionEntry] = []
+    var resourceTokens: [UInt16] = []
+    var resourceBounds: [Int32] = []
+    var resourceEntries: [ResourceEntry] = []
     for (i, statement) in statements.enumerated() {
-      var actionTokens: [UInt16] = []
-      var actionEntries: [ActionEntry] = []
-      var resourceTokens: [UInt16] = []
-      var resourceBounds: [Int32] = []
-      var resourceEntries: [ResourceEntry] = []
+      actionTokens.removeAll(keepingCapacity: true)
+      actionEntries.removeAll(keepingCapacity: true)
+      resourceTokens.removeAll(keepingCapacity: true)
+      resourceBounds.removeAll(keepingCapacity: true)
+      resourceEntries.removeAll(keepingCapacity: true)
       for pattern in statement.action.patterns {
         let tokens = pattern.pattern.tokens
         var entry = ActionEntry(
@@ -148,8 +157,14 @@ package final class PolicyPlan: @unchecked Sendable {
             resourceTokens.append(contentsOf: segmented.tokens)
           }
           if case .template = pattern.matcher {} else if case .any = pattern.matcher {} else {
-            // The literal prefix of the pattern text (colons included).
-            let prefix = WildcardPattern(pattern.text).tokens.prefix { $0 <= 0xFF }
+            // The literal prefix of the pattern text (colons included): a glob's own tokens
+            // are that text's; a segmented pattern's tokens leave the colons out.
+            var prefix: ArraySlice<UInt16>
+            if case .glob(let glob) = pattern.matcher {
+              prefix = glob.tokens.prefix { $0 <= 0xFF }
+            } else {
+              prefix = WildcardPattern(pattern.text).tokens.prefix { $0 <= 0xFF }
+            }
             resourceEntries[resourceEntries.count - 1].prefixStart = Int32(resourceTokens.count)
             resourceTokens.append(contentsOf: prefix)
             resourceEntries[resourceEntries.count - 1].prefixEnd = Int32(resourceTokens.count)
@@ -181,16 +196,12 @@ package final class PolicyPlan: @unchecked Sendable {
       // resource tokens (the order `StatementView` reads them in), 8-byte aligned.
       while blocks.count % 8 != 0 { blocks.append(0) }
       blockOffsets.append(Int32(blocks.count))
-      func append<T>(_ values: [T]) {
-        while blocks.count % MemoryLayout<T>.alignment != 0 { blocks.append(0) }
-        values.withUnsafeBytes { blocks.append(contentsOf: $0) }
-      }
-      append([header])
-      append(actionEntries)
-      append(resourceEntries)
-      append(resourceBounds)
-      append(actionTokens)
-      append(resourceTokens)
+      withUnsafeBytes(of: header) { blocks.append(contentsOf: $0) }
+      PolicyPlan.append(actionEntries, to: &blocks)
+      PolicyPlan.append(resourceEntries, to: &blocks)
+      PolicyPlan.append(resourceBounds, to: &blocks)
+      PolicyPlan.append(actionTokens, to: &blocks)
+      PolicyPlan.append(resourceTokens, to: &blocks)
       // Statements grouped by the service their Action names; NotAction and wildcard
       // services concern every request.
       if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
@@ -236,6 +247,15 @@ package final class PolicyPlan: @unchecked Sendable {
     layout.add(blockOffsets)
     layout.add(blocks)
     self.tables = layout.build()
+  }
+}
+
+extension PolicyPlan {
+  /// Appends the values' bytes, aligned as `StatementView` reads them.
+  @inline(__always)
+  static func append<T>(_ values: [T], to blocks: inout [UInt8]) {
+    while blocks.count % MemoryLayout<T>.alignment != 0 { blocks.append(0) }
+    values.withUnsafeBytes { blocks.append(contentsOf: $0) }
   }
 }
 
