@@ -13,12 +13,22 @@ public struct WildcardPattern: Sendable, Hashable {
   /// A pattern from policy text; `*` and `?` are wildcards when `wildcards` is true.
   /// With `caseFolded`, ASCII letters are lowercased (actions match case-insensitively).
   public init(_ text: String, wildcards: Bool = true, caseFolded: Bool = false) {
-    var tokens: [UInt16] = []
-    tokens.reserveCapacity(text.utf8.count)
-    for b in text.utf8 {
-      tokens.append(WildcardPattern.token(b, wildcards: wildcards, caseFolded: caseFolded))
+    // Filled in place from the contiguous UTF-8: every pattern of every new policy comes
+    // through here, and appending token by token cost more than the rest of the parse.
+    var text = text
+    var hasWildcards = false
+    let tokens = text.withUTF8 { bytes in
+      [UInt16](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+        for i in 0..<bytes.count {
+          let t = WildcardPattern.token(bytes[i], wildcards: wildcards, caseFolded: caseFolded)
+          if t > 0xFF { hasWildcards = true }
+          buffer[i] = t
+        }
+        count = bytes.count
+      }
     }
-    self.init(tokens: tokens)
+    self.tokens = tokens
+    self.hasWildcards = hasWildcards
   }
 
   public init(tokens: [UInt16]) {
