@@ -256,13 +256,18 @@ public struct Request: Sendable {
         if count == 5 { break }
       }
       guard count == 5 else { return (false, false) }
-      let service = UnsafeBufferPointer(rebasing: b[(c1 + 1)..<c2])
       var typeEnd = c4 + 1
       while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }
-      let type = UnsafeBufferPointer(rebasing: b[(c4 + 1)..<typeEnd])
+      /// Whether `b[from..<to]` is the ASCII literal.
+      func isText(_ from: Int, _ to: Int, _ literal: StaticString) -> Bool {
+        guard to - from == literal.utf8CodeUnitCount else { return false }
+        let l = literal.utf8Start
+        for i in 0..<(to - from) where b[from + i] != l[i] { return false }
+        return true
+      }
       return (
-        service.elementsEqual("iam".utf8) && type.elementsEqual("role".utf8),
-        service.elementsEqual("kms".utf8) && type.elementsEqual("key".utf8)
+        isText(c1 + 1, c2, "iam") && isText(c4 + 1, typeEnd, "role"),
+        isText(c1 + 1, c2, "kms") && isText(c4 + 1, typeEnd, "key")
       )
     }
   }

@@ -35,6 +35,21 @@ public struct RequestContext: Sendable, Hashable {
     public var lowercasedName: String
     public var hash: UInt64
     public var value: ContextValue
+
+    /// An entry with its key lowercased and hashed once, to be set in many contexts.
+    public init(name: String, value: ContextValue) {
+      self.name = name
+      self.lowercasedName = name.lowercased()
+      self.hash = RequestContext.keyHash(lowercasedName)
+      self.value = value
+    }
+
+    init(name: String, lowercasedName: String, hash: UInt64, value: ContextValue) {
+      self.name = name
+      self.lowercasedName = lowercasedName
+      self.hash = hash
+      self.value = value
+    }
   }
 
   public private(set) var entries: [Entry] = []
@@ -63,6 +78,16 @@ public struct RequestContext: Sendable, Hashable {
         entries.append(Entry(name: key, lowercasedName: lower, hash: hash, value: newValue))
       }
     }
+  }
+
+  /// Sets a prepared entry: the same as `self[entry.name] = entry.value`, without
+  /// lowercasing and hashing the key again.
+  public mutating func set(_ entry: Entry) {
+    for i in entries.indices where entries[i].hash == entry.hash && entries[i].lowercasedName == entry.lowercasedName {
+      entries[i].value = entry.value
+      return
+    }
+    entries.append(entry)
   }
 
   /// A key spelled once, lowercased and hashed once (for keys the evaluator adds itself).

@@ -137,7 +137,7 @@ public final class PolicyCache: @unchecked Sendable {
     case strings([String])
     case owner(String)
     case context(RequestContext)
-    case contextEntry(name: String, value: ContextValue)
+    case contextEntry(RequestContext.Entry)
   }
 
   /// Which member a value came from; the same bytes mean different things in each.

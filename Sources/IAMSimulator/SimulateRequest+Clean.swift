@@ -420,8 +420,8 @@ struct CleanReader {
         let entryStart = scanner.offset
         guard scanner.peek() == UInt8(ascii: "{"), let entrySpan = scanner.rawValue() else { return nil }
         let entryRaw = UnsafeBufferPointer(rebasing: all[entrySpan.start..<entrySpan.end])
-        if case .contextEntry(let name, let value)? = cache.value(entryRaw, tag: .contextEntry) {
-          context[name] = value
+        if case .contextEntry(let entry)? = cache.value(entryRaw, tag: .contextEntry) {
+          context.set(entry)
           continue
         }
         scanner.offset = entryStart
@@ -431,9 +431,9 @@ struct CleanReader {
         let one = reader.contextEntries(
           JSONMember(key: "ContextEntries", keySpan: .none, value: JSONValue(.array([json]), span: json.span)))
         guard reader.diagnostics.isEmpty, one.entries.count == 1 else { return nil }
-        let entry = one.entries[0]
-        cache.storeValue(entryRaw, tag: .contextEntry, .contextEntry(name: entry.name, value: entry.value))
-        context[entry.name] = entry.value
+        let entry = RequestContext.Entry(name: one.entries[0].name, value: one.entries[0].value)
+        cache.storeValue(entryRaw, tag: .contextEntry, .contextEntry(entry))
+        context.set(entry)
       } while scanner.consume(UInt8(ascii: ","))
       guard scanner.consume(UInt8(ascii: "]")), scanner.offset == span.end else { return nil }
     }
