@@ -145,22 +145,7 @@ enum CleanKey: Int, CaseIterable {
   }
 
   /// The key as the generic reader names it (`PolicyInputList.1`, paths in diagnostics).
-  var name: String {
-    switch self {
-    case .policyInputList: "PolicyInputList"
-    case .permissionsBoundaryPolicyInputList: "PermissionsBoundaryPolicyInputList"
-    case .sessionPolicyInputList: "SessionPolicyInputList"
-    case .resourcePolicy: "ResourcePolicy"
-    case .callerArn: "CallerArn"
-    case .actionNames: "ActionNames"
-    case .resourceArns: "ResourceArns"
-    case .resourceOwner: "ResourceOwner"
-    case .contextEntries: "ContextEntries"
-    case .resourceHandlingOption: "ResourceHandlingOption"
-    case .maxItems: "MaxItems"
-    case .marker: "Marker"
-    }
-  }
+  var name: String { text.description }
 }
 
 /// The cache-backed member readers of `SimulateRequest.parseClean`; nil means "fall back".

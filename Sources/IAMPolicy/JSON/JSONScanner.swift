@@ -84,18 +84,7 @@ public struct JSONScanner {
     guard let base = bytes.baseAddress else { return nil }
     let raw = UnsafeRawPointer(base)
     while true {
-      // Eight bytes at a time up to the first `"` or `\`.
-      while i + 8 <= n {
-        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-        let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
-        if special == 0 {
-          i += 8
-          continue
-        }
-        // The lowest flagged byte is exact (only bytes above a match can be false alarms).
-        i += special.trailingZeroBitCount >> 3
-        break
-      }
+      i = JSONScanner.skipToQuoteOrBackslash(raw, from: i, count: n)
       guard i < n else { return nil }
       let b = bytes[i]
       if b == 0x22 {
@@ -158,16 +147,7 @@ public struct JSONScanner {
       case UInt8(ascii: "\""):
         i += 1
         while true {
-          while i + 8 <= n {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
-            if special == 0 {
-              i += 8
-              continue
-            }
-            i += special.trailingZeroBitCount >> 3
-            break
-          }
+          i = JSONScanner.skipToQuoteOrBackslash(raw, from: i, count: n)
           guard i < n else { return nil }
           if bytes[i] == 0x22 { break }
           i += bytes[i] == 0x5C ? 2 : 1
@@ -186,6 +166,24 @@ public struct JSONScanner {
       i += 1
     }
     return nil
+  }
+
+  /// Eight bytes at a time from `start` to the first quote or backslash; stops within the last
+  /// eight bytes of `count` (the caller reads those one by one).
+  @inline(__always)
+  static func skipToQuoteOrBackslash(_ raw: UnsafeRawPointer, from start: Int, count n: Int) -> Int {
+    var i = start
+    while i + 8 <= n {
+      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      let special = JSONScanner.byteMask(word, 0x22) | JSONScanner.byteMask(word, 0x5C)
+      if special == 0 {
+        i += 8
+        continue
+      }
+      // The lowest flagged byte is exact (only bytes above a match can be false alarms).
+      return i + special.trailingZeroBitCount >> 3
+    }
+    return i
   }
 
   /// The high bit of each byte of `word` that equals `byte`, plus possibly some above
