@@ -122,3 +122,20 @@ import Testing
     #expect(elapsed < .seconds(1))
   }
 }
+
+/// Splitting a resource pattern into ARN parts in one pass gives the parts the
+/// segment-by-segment split gives.
+@Suite struct SegmentedPatternSplitTests {
+  @Test(
+    arguments: [
+      "arn:aws:s3:::bucket/*", "arn:aws:iam::111122223333:role/a:b:c", "arn:aws:sns:us-east-2:111122223333:topic:sub",
+      "arn:*", "arn:aws:dynamodb:us-east-1:*", "arn", "arn:::::", "arn:aws:ec2:*:*:instance/*", "arn:aws:s3:::b/é:*",
+    ])
+  func sameParts(pattern: String) {
+    let tokens = WildcardPattern(pattern).tokens
+    let split = SegmentedPattern(splitting: tokens)
+    let reference = SegmentedPattern(ARNMatcher.segments(tokens))
+    #expect(split.tokens == reference.tokens)
+    #expect(split.bounds == reference.bounds)
+  }
+}

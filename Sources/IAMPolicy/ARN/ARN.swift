@@ -169,4 +169,23 @@ public struct SegmentedPattern: Sendable {
     self.tokens = tokens
     self.bounds = bounds
   }
+
+  /// Pattern tokens split at literal colons into at most six segments, as
+  /// `init(ARNMatcher.segments(tokens))` does, without an array per segment.
+  public init(splitting pattern: [UInt16]) {
+    var tokens: [UInt16] = []
+    tokens.reserveCapacity(pattern.count)
+    var bounds = [0]
+    bounds.reserveCapacity(7)
+    for t in pattern {
+      if t == UInt16(UInt8(ascii: ":")) && bounds.count < 6 {
+        bounds.append(tokens.count)
+      } else {
+        tokens.append(t)
+      }
+    }
+    bounds.append(tokens.count)
+    self.tokens = tokens
+    self.bounds = bounds
+  }
 }

@@ -39,8 +39,16 @@ public struct PrincipalPattern: Sendable, Equatable {
   /// Reads an `AWS` principal value; nil when it has a partial wildcard, which IAM rejects.
   public static func awsValue(_ text: String) -> Value? {
     if text == "*" { return .anyone }
-    if text.count == 12, text.allSatisfy(\.isASCIIDigit) { return .account(text) }
-    if text.contains("*") || text.contains("?") { return nil }
+    // ASCII text (every real principal) is checked over its bytes: the same answers as
+    // the character checks below, without grapheme breaking.
+    let utf8 = text.utf8
+    if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+      if utf8.count == 12, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .account(text) }
+      if utf8.contains(UInt8(ascii: "*")) || utf8.contains(UInt8(ascii: "?")) { return nil }
+    } else {
+      if text.count == 12, text.allSatisfy(\.isASCIIDigit) { return .account(text) }
+      if text.contains("*") || text.contains("?") { return nil }
+    }
     guard let arn = ARN(text) else { return .otherAWS(text) }
     switch (arn.service, arn.resourceType) {
     case ("iam", "root") where arn.resource == "root":

@@ -115,7 +115,7 @@ public final class ResourcePattern: Sendable {
     } else {
       let tokens = WildcardPattern(text).tokens
       matcher = ARNMatcher.isARNPattern(tokens)
-        ? .segments(SegmentedPattern(ARNMatcher.segments(tokens))) : .glob(WildcardPattern(tokens: tokens))
+        ? .segments(SegmentedPattern(splitting: tokens)) : .glob(WildcardPattern(tokens: tokens))
     }
   }
 
