@@ -51,22 +51,22 @@ public enum Principal: Sendable, Hashable {
   /// bytes, which gives the same parts as splitting characters, without the cost of
   /// grapheme breaking.
   static func pathParts(_ resource: String) -> [String] {
-    let utf8 = resource.utf8
-    guard utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else {
-      return resource.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    }
-    var parts: [String] = []
-    var start = utf8.startIndex
-    var i = start
-    while i != utf8.endIndex {
-      if utf8[i] == UInt8(ascii: "/") {
-        parts.append(String(resource[start..<i]))
-        start = utf8.index(after: i)
+    var text = resource
+    let parts: [String]? = text.withUTF8 { b in
+      var parts: [String] = []
+      var start = 0
+      for i in b.indices {
+        let c = b[i]
+        if c >= 0x80 || c == 0x0D { return nil }
+        if c == UInt8(ascii: "/") {
+          parts.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+          start = i + 1
+        }
       }
-      i = utf8.index(after: i)
+      parts.append(String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self))
+      return parts
     }
-    parts.append(String(resource[start..<utf8.endIndex]))
-    return parts
+    return parts ?? resource.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
   }
 
   /// Twelve numerals (as characters: `isNumber`, as it always was); ASCII digits are

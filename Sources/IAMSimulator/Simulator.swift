@@ -369,9 +369,10 @@ public enum SimulateResponse {
       out.put(UInt8(ascii: "]"))
     }
     out.put(#","MissingContextValues":"#)
-    if e.missingContextKeys.isEmpty { out.put("[]") } else {
+    let missing = e.missingContextKeys
+    if missing.isEmpty { out.put("[]") } else {
       out.put(UInt8(ascii: "["))
-      for (i, key) in e.missingContextKeys.enumerated() {
+      for (i, key) in missing.enumerated() {
         if i > 0 { out.put(UInt8(ascii: ",")) }
         out.putString(key)
       }

@@ -33,26 +33,39 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The same split over UTF-8 bytes, for ASCII text (where every byte is a character);
-  /// nil for anything else, which the general path then decides.
+  /// nil for anything else, which the general path then decides. Offsets, not string
+  /// indices: callers and policies are read by the thousand.
   init?(ascii text: String) {
-    let utf8 = text.utf8
-    guard utf8.count >= 9, utf8.starts(with: "arn:".utf8) else { return nil }
-    var colons: [String.Index] = []
-    colons.reserveCapacity(5)
-    var i = utf8.startIndex
-    while i != utf8.endIndex {
-      let b = utf8[i]
-      if b >= 0x80 || b == 0x0D { return nil }
-      if b == UInt8(ascii: ":") && colons.count < 5 { colons.append(i) }
-      i = utf8.index(after: i)
+    var text = text
+    let parts: (String, String, String, String, String)? = text.withUTF8 { b in
+      guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return nil }
+      var colons = (0, 0, 0, 0, 0)
+      var count = 0
+      for i in b.indices {
+        let c = b[i]
+        if c >= 0x80 || c == 0x0D { return nil }
+        if c == UInt8(ascii: ":") && count < 5 {
+          switch count {
+          case 0: colons.0 = i
+          case 1: colons.1 = i
+          case 2: colons.2 = i
+          case 3: colons.3 = i
+          default: colons.4 = i
+          }
+          count += 1
+        }
+      }
+      guard count == 5 else { return nil }
+      func part(_ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+      }
+      return (
+        part(colons.0 + 1, colons.1), part(colons.1 + 1, colons.2), part(colons.2 + 1, colons.3),
+        part(colons.3 + 1, colons.4), part(colons.4 + 1, b.count)
+      )
     }
-    guard colons.count == 5 else { return nil }
-    func part(_ k: Int) -> String { String(text[utf8.index(after: colons[k])..<colons[k + 1]]) }
-    partition = part(0)
-    service = part(1)
-    region = part(2)
-    account = part(3)
-    resource = String(text[utf8.index(after: colons[4])...])
+    guard let parts else { return nil }
+    (partition, service, region, account, resource) = parts
   }
 
   public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
