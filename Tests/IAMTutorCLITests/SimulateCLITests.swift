@@ -247,6 +247,20 @@ import Testing
     }
   }
 
+  /// `file://PATH`, as the AWS CLI takes `--cli-input-json`, reads PATH.
+  @Test func awsCLIFileSpelling() throws {
+    let document =
+      #"{"PolicyInputList":["{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}"],"ActionNames":["s3:GetObject"]}"#
+    try withTemporaryFile(Array(document.utf8)) { path in
+      let plain = try simulate(["simulate", "--cli-input-json", path]).result
+      let spelled = try simulate(["simulate", "--cli-input-json", "file://" + path]).result
+      #expect(plain.status == 0 && spelled.status == 0, "\(spelled.stderr)")
+      #expect(spelled.stdout == plain.stdout && plain.stdout.contains("\"allowed\""))
+      let batch = try simulate(["simulate", "--batch", "file://" + path]).result
+      #expect(batch.status == 0 && batch.stdout.contains("\"allowed\""), "\(batch.stderr)")
+    }
+  }
+
   @Test func unreadableFile() throws {
     let run = try simulate(["simulate", "--cli-input-json", "/nonexistent/iam-tutor/request.json"])
     expectBadInput(run, "missing file", code: "file.unreadable")

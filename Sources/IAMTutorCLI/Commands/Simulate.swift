@@ -34,10 +34,10 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     if let batch {
-      try Self.runBatch(batch)
+      try Self.runBatch(Self.path(batch))
       return
     }
-    let path = cliInputJSON ?? "-"
+    let path = Self.path(cliInputJSON ?? "-")
     let file: SourceFile
     do {
       file = try SourceLoader.load(path)
@@ -91,6 +91,11 @@ struct Simulate: ParsableCommand {
   }
 
   /// One document per line in, one response per line out, in order.
+  /// A file argument as the AWS CLI spells it (`file://request.json`) or as a plain path.
+  static func path(_ argument: String) -> String {
+    argument.hasPrefix("file://") ? String(argument.dropFirst("file://".count)) : argument
+  }
+
   static func runBatch(_ path: String) throws {
     let input: SourceLoader.Input
     do {
@@ -132,7 +137,7 @@ public enum BatchFastPath {
       let first = arguments[2].utf8.first, first != UInt8(ascii: "-")
     else { return nil }
     do {
-      try Simulate.runBatch(arguments[2])
+      try Simulate.runBatch(Simulate.path(arguments[2]))
       return 0
     } catch let code as ExitCode {
       return code.rawValue
