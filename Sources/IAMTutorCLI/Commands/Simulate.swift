@@ -150,21 +150,6 @@ public enum BatchFastPath {
 
 /// The non-empty lines of a JSON Lines file: where each is and its line number.
 enum BatchLines {
-  struct Line: Sendable {
-    var start: Int
-    var end: Int
-    var number: Int
-  }
-
-  static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
-    var lines: [Line] = []
-    var number = 1
-    forEach(in: bytes, 0..<bytes.count) { start, end, newlinesBefore in
-      lines.append(Line(start: start, end: end, number: number + newlinesBefore))
-    }
-    return lines
-  }
-
   /// Calls `body(start, end, newlines)` for each line in `range` (which starts at a
   /// line's start) that is not blank, without its newline or carriage return;
   /// `newlines` counts the newlines between the range's start and the line's.
