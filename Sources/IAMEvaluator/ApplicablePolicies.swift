@@ -84,8 +84,8 @@ public struct ApplicablePolicies: Sendable {
       let size = MemoryLayout<PlanRef>.stride * total + MemoryLayout<Int32>.stride * boundsCount
       let buffer = Storage.create(minimumCapacity: (size + 7) / 8) { _ in header }
       // Filled in place, without intermediate arrays.
-      buffer.withUnsafeMutablePointerToElements { base in
-        let raw = UnsafeMutableRawPointer(base)
+      do {
+        let raw = buffer.mutableTail
         let refs = raw.bindMemory(to: PlanRef.self, capacity: total)
         let bounds = (raw + MemoryLayout<PlanRef>.stride * total).bindMemory(to: Int32.self, capacity: boundsCount)
         var n = 0
@@ -109,12 +109,6 @@ public struct ApplicablePolicies: Sendable {
         add(session)
       }
       return unsafeDowncast(buffer, to: Storage.self)
-    }
-
-    /// The header, read through its address: `header` itself is a class property, and
-    /// each access to it would pay a dynamic exclusivity check (the object is immutable).
-    @inline(__always) var fields: UnsafePointer<Header> {
-      withUnsafeMutablePointerToHeader { UnsafePointer($0) }
     }
 
     var identity: [Policy] { fields.pointee.policies.identity }
@@ -155,21 +149,17 @@ public struct ApplicablePolicies: Sendable {
     @inline(__always)
     var allPlans: UnsafeBufferPointer<PlanRef> {
       let count = Int(fields.pointee.refCount)
-      return withUnsafeMutablePointerToElements { base in
-        UnsafeBufferPointer(start: UnsafeRawPointer(base).assumingMemoryBound(to: PlanRef.self), count: count)
-      }
+      return UnsafeBufferPointer(start: tail.assumingMemoryBound(to: PlanRef.self), count: count)
     }
 
     /// The plans of segment `i` (see `Header.refCount`).
     @inline(__always)
     func segment(_ i: Int) -> UnsafeBufferPointer<PlanRef> {
       let count = Int(fields.pointee.refCount)
-      return withUnsafeMutablePointerToElements { base in
-        let refs = UnsafeRawPointer(base).assumingMemoryBound(to: PlanRef.self)
-        let bounds = (UnsafeRawPointer(base) + MemoryLayout<PlanRef>.stride * count).assumingMemoryBound(to: Int32.self)
-        let start = Int(bounds[i])
-        return UnsafeBufferPointer(start: refs + start, count: Int(bounds[i + 1]) - start)
-      }
+      let refs = tail.assumingMemoryBound(to: PlanRef.self)
+      let bounds = (tail + MemoryLayout<PlanRef>.stride * count).assumingMemoryBound(to: Int32.self)
+      let start = Int(bounds[i])
+      return UnsafeBufferPointer(start: refs + start, count: Int(bounds[i + 1]) - start)
     }
 
     /// The segment of a layer.

@@ -81,26 +81,18 @@ public struct Request: Sendable {
         isServiceLinkedRole: principal.isServiceLinkedRole, isRoot: principal.isRoot, callerAccount: principal.account,
         rest: Rest(principal: principal, action: action, resource: resource, context: context))
       let buffer = Storage.create(minimumCapacity: (hashesOffset + 8 * keyCount + 7) / 8) { _ in header }
-      buffer.withUnsafeMutablePointerToElements { words in
-        let base = UnsafeMutableRawPointer(words)
-        if !actionKey.isEmpty { actionKey.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-        var resourceText = resource
-        resourceText.withUTF8 { bytes in
-          if let start = bytes.baseAddress, bytes.count > 0 {
-            (base + actionKey.count).copyMemory(from: start, byteCount: bytes.count)
-          }
-        }
-        for (i, entry) in context.entries.enumerated() {
-          base.storeBytes(of: entry.hash, toByteOffset: hashesOffset + 8 * i, as: UInt64.self)
+      let base = buffer.mutableTail
+      if !actionKey.isEmpty { actionKey.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+      var resourceText = resource
+      resourceText.withUTF8 { bytes in
+        if let start = bytes.baseAddress, bytes.count > 0 {
+          (base + actionKey.count).copyMemory(from: start, byteCount: bytes.count)
         }
       }
+      for (i, entry) in context.entries.enumerated() {
+        base.storeBytes(of: entry.hash, toByteOffset: hashesOffset + 8 * i, as: UInt64.self)
+      }
       return unsafeDowncast(buffer, to: Storage.self)
-    }
-
-    /// The header, read through its address: `header` itself is a class property, and
-    /// each access to it would pay a dynamic exclusivity check (the object is immutable).
-    @inline(__always) var fields: UnsafePointer<Header> {
-      withUnsafeMutablePointerToHeader { UnsafePointer($0) }
     }
 
     var principal: Principal { fields.pointee.rest.principal }
@@ -121,12 +113,10 @@ public struct Request: Sendable {
     func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
       let actionCount = Int(fields.pointee.actionCount)
       let resourceCount = Int(fields.pointee.resourceCount)
-      return withUnsafeMutablePointerToElements { words in
-        let base = UnsafeRawPointer(words).assumingMemoryBound(to: UInt8.self)
-        return body(
-          UnsafeBufferPointer(start: base, count: actionCount),
-          UnsafeBufferPointer(start: base + actionCount, count: resourceCount))
-      }
+      let base = tail.assumingMemoryBound(to: UInt8.self)
+      return body(
+        UnsafeBufferPointer(start: base, count: actionCount),
+        UnsafeBufferPointer(start: base + actionCount, count: resourceCount))
     }
 
     /// The context's value for a lowercased key with a known hash: the hashes in this
@@ -136,12 +126,9 @@ public struct Request: Sendable {
       if fields.pointee.keyMask & ((1 as UInt64) << (hash & 63)) == 0 { return nil }
       let offset = Int(fields.pointee.hashesOffset)
       let count = Int(fields.pointee.keyCount)
-      let index: Int? = withUnsafeMutablePointerToElements { words in
-        let base = UnsafeRawPointer(words)
-        for i in 0..<count where base.load(fromByteOffset: offset + 8 * i, as: UInt64.self) == hash { return i }
-        return nil
-      }
-      guard let index else { return nil }
+      let base = tail
+      guard let index = (0..<count).first(where: { base.load(fromByteOffset: offset + 8 * $0, as: UInt64.self) == hash })
+      else { return nil }
       let context = fields.pointee.rest.context
       if context.entries[index].lowercasedName == key { return context.entries[index].value }
       // Two keys with one hash: the context's own search settles it.

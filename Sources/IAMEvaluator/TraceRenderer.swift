@@ -74,8 +74,9 @@ public enum TraceRenderer {
     var lines = ["\(request.action) on \(request.resource)", "  caller: \(request.principal.arn.isEmpty ? "(not given)" : request.principal.arn)"]
     lines.append("  decision: \(evaluation.decision.rawValue)")
     lines.append("  why: " + summary(evaluation, for: request))
-    if !evaluation.missingContextKeys.isEmpty {
-      lines.append("  missing context keys: " + evaluation.missingContextKeys.joined(separator: ", ") + " (conditions on them treat them as absent)")
+    let missing = evaluation.missingContextKeys
+    if !missing.isEmpty {
+      lines.append("  missing context keys: " + missing.joined(separator: ", ") + " (conditions on them treat them as absent)")
     }
     if let trace = evaluation.trace {
       for layer in trace.layers {

@@ -244,6 +244,8 @@ package final class PolicyPlan: @unchecked Sendable {
     layout.add(services)
     layout.add(candidateBounds)
     layout.add(candidates)
+    // Each statement's block offset: only its count is read (`statementCount`), since the
+    // candidates hold the offsets they need.
     layout.add(blockOffsets)
     layout.add(blocks)
     self.tables = layout.build()
@@ -287,13 +289,6 @@ package struct PlanTables: @unchecked Sendable {
   @inlinable package var services: UnsafeBufferPointer<UInt64> { section(0, UInt64.self) }
   @inlinable package var candidateBounds: UnsafeBufferPointer<Int32> { section(1, Int32.self) }
   @inlinable package var candidates: UnsafeBufferPointer<Int32> { section(2, Int32.self) }
-  /// Where each statement's block starts in section 4.
-  @inlinable package var blockOffsets: UnsafeBufferPointer<Int32> { section(3, Int32.self) }
-
-  /// Statement `s`: its header and its patterns, all in one block.
-  @inlinable @inline(__always)
-  package func statement(_ s: Int) -> StatementView { statement(atBlock: Int(blockOffsets[s])) }
-
   /// The statement whose block starts at this offset (a value of `candidates`).
   @inlinable @inline(__always)
   package func statement(atBlock offset: Int) -> StatementView {
