@@ -136,13 +136,12 @@ public final class PolicyCache: @unchecked Sendable {
     case caller(Principal)
     case strings([String])
     case owner(String)
-    case context(RequestContext)
     case contextEntry(RequestContext.Entry)
   }
 
   /// Which member a value came from; the same bytes mean different things in each.
   enum ValueTag: UInt64 {
-    case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntries, contextEntry
+    case callerArn = 1, actionNames, resourceArns, resourceOwner, contextEntry
   }
 
   // INVARIANT: as `Entry.raw`, `raw` is owned, stable and never written after `init`.
@@ -184,8 +183,9 @@ public final class PolicyCache: @unchecked Sendable {
   @exclusivity(unchecked) private var prefixed: [UInt64: [Entry]] = [:]
   @exclusivity(unchecked) private var lists: [ListKey: PolicyList] = [:]
   @exclusivity(unchecked) private var applicables: [ApplicableKey: ApplicableBox] = [:]
-  @exclusivity(unchecked) private var values: [UInt64: [ValueEntry]] = [:]
   @exclusivity(unchecked) private var count = 0
+  /// Small members by `PolicyCache.hash` of their whole raw bytes, xor their tag.
+  @exclusivity(unchecked) private var values: [UInt64: [ValueEntry]] = [:]
   @exclusivity(unchecked) private var valueCount = 0
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   /// Bounds memory for hostile batches of all-different policies.
@@ -357,18 +357,11 @@ public final class PolicyCache: @unchecked Sendable {
     }
   }
 
-  func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
-    valueEntry(raw, hash: PolicyCache.hash(raw) ^ tag.rawValue, tag: tag)?.value
-  }
-
+  /// The value another worker read from exactly these bytes as `tag`.
   func valueEntry(_ raw: UnsafeBufferPointer<UInt8>, hash: UInt64, tag: ValueTag) -> ValueEntry? {
     guard let entries = locked({ values[hash] }) else { return nil }
     for entry in entries where entry.tag == tag && PolicyCache.same(entry.raw, raw) { return entry }
     return nil
-  }
-
-  func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
-    storeValue(ValueEntry(raw: raw, tag: tag, value: value), hash: PolicyCache.hash(raw) ^ tag.rawValue)
   }
 
   func storeValue(_ entry: ValueEntry, hash: UInt64) {
@@ -417,7 +410,15 @@ public final class PolicyCache: @unchecked Sendable {
     @exclusivity(unchecked) private var prefixed = FlatTable<Entry>()
     @exclusivity(unchecked) private var lists = FlatTable<ListBox>()
     @exclusivity(unchecked) private var applicables = FlatTable<ApplicableBox>()
+    /// Members by `PolicyCache.hash` of their whole raw bytes, xor their tag.
     @exclusivity(unchecked) private var values = FlatTable<ValueEntry>()
+    /// Context entries by the hash of their first bytes (see `prefixedValue`).
+    @exclusivity(unchecked) private var prefixedValues = FlatTable<ValueEntry>()
+    /// How many prefixed values share each prefix hash, to keep chains short.
+    @exclusivity(unchecked) private var prefixChains: [UInt64: Int] = [:]
+    /// The trie of context entry lists (see `ContextNode`), and how many nodes it has.
+    @exclusivity(unchecked) private(set) var contextRoot = ContextNode(entry: nil, parent: nil)
+    @exclusivity(unchecked) private var contextNodes = 0
     /// One trie of policy lists per kind (see `ListNode`), and how many nodes they have.
     @exclusivity(unchecked) private var listRoots: [ListNode?] = Array(repeating: nil, count: PolicyKind.allCases.count)
     @exclusivity(unchecked) private var listNodes = 0
@@ -619,19 +620,166 @@ public final class PolicyCache: @unchecked Sendable {
       request.interned = box.policies
     }
 
+    /// Prefix lengths prefixed values are found by: the longest one a value covers is its
+    /// key. Up to 256 bytes, since ARNs and context entries often differ late.
+    static let valueTiers = [8, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+
+    /// What this worker or another read from exactly `raw` (a whole member) as `tag`.
     func value(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> Value? {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
       if let entry = values.first(h, where: { $0.tag == tag && PolicyCache.same($0.raw, raw) }) { return entry.value }
       guard let entry = shared.valueEntry(raw, hash: h, tag: tag) else { return nil }
-      values.insert(h, entry)
+      if values.count < shared.capacity * 4 { values.insert(h, entry) }
       return entry.value
     }
 
+    /// Keeps a member read cleanly from `raw`, for this worker and the others.
     func storeValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) {
       let h = PolicyCache.hash(raw) ^ tag.rawValue
       let entry = ValueEntry(raw: raw, tag: tag, value: value)
       shared.storeValue(entry, hash: h)
       if values.count < shared.capacity * 4 { values.insert(h, entry) }
+    }
+
+    /// The hash `prefixedValue` and `storePrefixedValue` use for `bytes`' first `tier` bytes,
+    /// continued from `h`, the hash of its first `from` bytes (0x9E37... for none).
+    @inline(__always)
+    static func continueHash(_ h: UInt64, _ raw: UnsafeRawPointer, from: Int, to tier: Int) -> UInt64 {
+      var h = h
+      var i = from
+      while i < tier {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        i += 8
+      }
+      return h
+    }
+
+    @inline(__always)
+    static func prefixKey(_ h: UInt64, tier: Int) -> UInt64 { (h ^ (h >> 29)) &+ UInt64(tier) }
+
+    /// The value this worker read before whose raw bytes start `rest`, as `tag`.
+    ///
+    /// Strings, arrays and objects end where their own bytes say, so a stored value
+    /// whose bytes begin `rest` is the very value there, and no other stored value
+    /// can also begin it: one `memcmp` instead of scanning for the end, and the
+    /// first match found is the answer. A value is kept under the hash of its first
+    /// `tier` bytes, the longest of `valueTiers` it covers; tiers are tried shortest
+    /// first, so a short value costs a short hash. Used for context entries: objects
+    /// of many short strings, slow to scan for their end.
+    func prefixedValue(startingAt rest: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> ValueEntry? {
+      guard let base = rest.baseAddress else { return nil }
+      let raw = UnsafeRawPointer(base)
+      // One copy of the table for all the probes (reading the property per probe
+      // retained and released its arrays each time).
+      let table = prefixedValues
+      var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ tag.rawValue
+      var hashed = 0
+      for tier in Local.valueTiers {
+        guard tier <= rest.count else { break }
+        h = Local.continueHash(h, raw, from: hashed, to: tier)
+        hashed = tier
+        let found = table.first(Local.prefixKey(h, tier: tier)) { entry in
+          entry.tag == tag && entry.raw.count <= rest.count
+            && PolicyCache.same(entry.raw, UnsafeBufferPointer(rebasing: rest[0..<entry.raw.count]))
+        }
+        if let found { return found }
+      }
+      return nil
+    }
+
+    /// Keeps a value read cleanly from `raw` (a whole value) for `prefixedValue`; returns
+    /// it, or nil when `prefixedValue` cannot find it (see `keep`). Kept per worker: the
+    /// few hundred entries a batch repeats cost less to read twice than a shared lock.
+    @discardableResult
+    func storePrefixedValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) -> ValueEntry? {
+      let entry = ValueEntry(raw: raw, tag: tag, value: value)
+      return keep(entry) ? entry : nil
+    }
+
+    /// Adds `entry` to the table `prefixedValue` reads, unless it cannot be found there
+    /// (not a string, array or object, or too short), too many alike are kept, or
+    /// the table is full.
+    private func keep(_ entry: ValueEntry) -> Bool {
+      let raw = entry.raw
+      guard let first = raw.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "[") || first == UInt8(ascii: "{"),
+        raw.count >= Local.valueTiers[0], prefixedValues.count < shared.capacity * 4
+      else { return false }
+      guard let base = raw.baseAddress else { return false }
+      let tier = Local.valueTiers.last { $0 <= raw.count } ?? Local.valueTiers[0]
+      let key = Local.prefixKey(
+        Local.continueHash(0x9E37_79B9_7F4A_7C15 ^ entry.tag.rawValue, UnsafeRawPointer(base), from: 0, to: tier), tier: tier)
+      // Values alike in their first 256 bytes share a key; past a few, new ones are not
+      // kept, so a lookup never compares against a long chain.
+      let chain = prefixChains[key, default: 0]
+      guard chain < PolicyCache.maxPrefixChain else { return false }
+      prefixChains[key] = chain + 1
+      prefixedValues.insert(key, entry)
+      return true
+    }
+
+    /// A worker's trie of context entry lists: each node is the list of entries on the
+    /// path to it, and holds that list's `RequestContext` once made. Batches repeat a
+    /// few hundred entries in a few thousand combinations.
+    final class ContextNode {
+      let entry: ValueEntry?
+      unowned let parent: ContextNode?
+      @exclusivity(unchecked) private var few: [(ObjectIdentifier, ContextNode)] = []
+      @exclusivity(unchecked) private var many: [ObjectIdentifier: ContextNode] = [:]
+      @exclusivity(unchecked) var context: RequestContext?
+
+      init(entry: ValueEntry?, parent: ContextNode?) {
+        self.entry = entry
+        self.parent = parent
+      }
+
+      func child(for entry: ValueEntry) -> ContextNode? {
+        let id = ObjectIdentifier(entry)
+        if many.isEmpty {
+          for (key, node) in few where key == id { return node }
+          return nil
+        }
+        return many[id]
+      }
+
+      func add(_ entry: ValueEntry) -> ContextNode {
+        let node = ContextNode(entry: entry, parent: self)
+        let id = ObjectIdentifier(entry)
+        if many.isEmpty && few.count < ListNode.fewLimit {
+          few.append((id, node))
+        } else {
+          for (key, old) in few { many[key] = old }
+          few = []
+          many[id] = node
+        }
+        return node
+      }
+    }
+
+    /// Each node on the path keeps its context too: lists share their beginnings.
+    /// (A loop, not recursion: a hostile line may hold thousands of entries.)
+    static func context(of node: ContextNode) -> RequestContext {
+      if let made = node.context { return made }
+      var path: [ContextNode] = []
+      var top: ContextNode? = node
+      while let n = top, n.context == nil {
+        path.append(n)
+        top = n.parent
+      }
+      var context = top?.context ?? RequestContext()
+      for n in path.reversed() {
+        if let entry = n.entry, case .contextEntry(let e) = entry.value { context.set(e) }
+        n.context = context
+      }
+      return context
+    }
+
+    /// `node`'s child for `entry`, made if need be; nil when the trie is at its size limit.
+    func contextChild(_ node: ContextNode, _ entry: ValueEntry) -> ContextNode? {
+      if let child = node.child(for: entry) { return child }
+      guard contextNodes < shared.capacity * 4 else { return nil }
+      contextNodes += 1
+      return node.add(entry)
     }
   }
 }

@@ -76,7 +76,7 @@ extension SimulateRequest {
           if let id = list.id { applicable?.resource = id } else { applicable = nil }
           reader.diagnostics.append(contentsOf: list.warnings)
         case .callerArn, .actionNames, .resourceArns, .resourceOwner:
-          guard clean.member(&scanner, key: key, keySpan: keySpan, into: &request) else { return nil }
+          guard clean.member(&scanner, member, keySpan: keySpan, into: &request) else { return nil }
           if member == .actionNames { sawActions = true }
         case .contextEntries:
           guard let context = clean.context(&scanner) else { return nil }
@@ -145,7 +145,10 @@ enum CleanKey: Int, CaseIterable {
   }
 
   /// The key as the generic reader names it (`PolicyInputList.1`, paths in diagnostics).
-  var name: String { text.description }
+  var name: String { CleanKey.names[rawValue] }
+
+  /// Made once: a `String` from a `StaticString` is a new allocation each time.
+  private static let names = allCases.map(\.text.description)
 }
 
 /// The cache-backed member readers of `SimulateRequest.parseClean`; nil means "fall back".
@@ -311,8 +314,17 @@ struct CleanReader {
   /// `CallerArn`, `ActionNames`, `ResourceArns` or `ResourceOwner`: through the cache
   /// (a batch repeats them: one lookup, no new strings), else read directly when they
   /// are plain strings, else by `Reader.apply`.
-  func member(_ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest) -> Bool {
-    cachedMember(&scanner, key: key, keySpan: keySpan, into: &request)
+  func member(
+    _ scanner: inout JSONScanner, _ member: CleanKey, keySpan: SourceSpan, into request: inout SimulateRequest
+  ) -> Bool {
+    let tag: PolicyCache.ValueTag =
+      switch member {
+      case .callerArn: .callerArn
+      case .actionNames: .actionNames
+      case .resourceArns: .resourceArns
+      default: .resourceOwner
+      }
+    return cachedMember(&scanner, tag: tag, key: member.name, keySpan: keySpan, into: &request)
   }
 
   /// A member of plain strings read as `Reader.apply` reads it, when that gives no
@@ -339,21 +351,17 @@ struct CleanReader {
   }
 
   func cachedMember(
-    _ scanner: inout JSONScanner, key: String, keySpan: SourceSpan, into request: inout SimulateRequest
+    _ scanner: inout JSONScanner, tag: PolicyCache.ValueTag, key: @autoclosure () -> String, keySpan: SourceSpan,
+    into request: inout SimulateRequest
   ) -> Bool {
-    let tag: PolicyCache.ValueTag =
-      switch key {
-      case "CallerArn": .callerArn
-      case "ActionNames": .actionNames
-      case "ResourceArns": .resourceArns
-      default: .resourceOwner
-      }
     let start = scanner.offset
+    let value: PolicyCache.Value
+    // Strings and short lists: scanning for the end and hashing the whole value is
+    // cheaper than `prefixedValue`'s probes, which pay off for context entries.
     guard let span = scanner.rawValue() else { return false }
     let raw = UnsafeBufferPointer(rebasing: scanner.bytes[span.start..<span.end])
-    let value: PolicyCache.Value
-    if let hit = cache.value(raw, tag: tag) {
-      value = hit
+    if let known = cache.value(raw, tag: tag) {
+      value = known
     } else if let direct = directValue(&scanner, from: start, tag: tag) {
       value = direct
       cache.storeValue(raw, tag: tag, value)
@@ -366,7 +374,7 @@ struct CleanReader {
       var sawPolicies = false
       var sawActions = false
       reader.apply(
-        JSONMember(key: key, keySpan: keySpan, value: json), to: &scratch, sawPolicies: &sawPolicies,
+        JSONMember(key: key(), keySpan: keySpan, value: json), to: &scratch, sawPolicies: &sawPolicies,
         sawActions: &sawActions)
       guard reader.diagnostics.isEmpty else { return false }
       switch tag {
@@ -389,41 +397,49 @@ struct CleanReader {
     return true
   }
 
-  /// `ContextEntries`: the whole array by its bytes, else entry by entry, each entry
-  /// read by `Reader.contextEntries` once and then set in order as it does.
+  /// `ContextEntries`: each entry found by its first bytes (`prefixedValue`), else read
+  /// by `Reader.contextEntries` once; the list of entries then by the worker's trie
+  /// of entry lists, whose node holds the context made by setting them in order.
   func context(_ scanner: inout JSONScanner) -> RequestContext? {
-    let start = scanner.offset
-    guard scanner.peek() == UInt8(ascii: "["), let span = scanner.rawValue() else { return nil }
-    let all = scanner.bytes
-    let raw = UnsafeBufferPointer(rebasing: all[span.start..<span.end])
-    if case .context(let context)? = cache.value(raw, tag: .contextEntries) { return context }
-    scanner.offset = start
     guard scanner.consume(UInt8(ascii: "[")) else { return nil }
+    if scanner.consume(UInt8(ascii: "]")) { return RequestContext() }
+    let all = scanner.bytes
+    var node: PolicyCache.Local.ContextNode? = cache.contextRoot
+    // Entries past the trie's size limit, set on top of the node's context.
     var context = RequestContext()
-    if !scanner.consume(UInt8(ascii: "]")) {
-      repeat {
-        let entryStart = scanner.offset
-        guard scanner.peek() == UInt8(ascii: "{"), let entrySpan = scanner.rawValue() else { return nil }
-        let entryRaw = UnsafeBufferPointer(rebasing: all[entrySpan.start..<entrySpan.end])
-        if case .contextEntry(let entry)? = cache.value(entryRaw, tag: .contextEntry) {
-          context.set(entry)
-          continue
-        }
-        scanner.offset = entryStart
+    repeat {
+      guard scanner.peek() == UInt8(ascii: "{") else { return nil }
+      let entryStart = scanner.offset
+      var found = cache.prefixedValue(startingAt: UnsafeBufferPointer(rebasing: all[entryStart...]), tag: .contextEntry)
+      let entry: RequestContext.Entry
+      if let hit = found, case .contextEntry(let e) = hit.value {
+        scanner.offset = entryStart + hit.raw.count
+        entry = e
+      } else {
         guard let json = scanner.value(depth: 2), !scanner.sawDuplicateKey else { return nil }
         var reader = SimulateRequest.Reader(
           file: SourceFile(name: "", bytes: []), diagnostics: [], limits: limits, cache: nil)
         let one = reader.contextEntries(
           JSONMember(key: "ContextEntries", keySpan: .none, value: JSONValue(.array([json]), span: json.span)))
         guard reader.diagnostics.isEmpty, one.entries.count == 1 else { return nil }
-        let entry = RequestContext.Entry(name: one.entries[0].name, value: one.entries[0].value)
-        cache.storeValue(entryRaw, tag: .contextEntry, .contextEntry(entry))
-        context.set(entry)
-      } while scanner.consume(UInt8(ascii: ","))
-      guard scanner.consume(UInt8(ascii: "]")), scanner.offset == span.end else { return nil }
-    }
-    cache.storeValue(raw, tag: .contextEntries, .context(context))
-    return context
+        entry = RequestContext.Entry(name: one.entries[0].name, value: one.entries[0].value)
+        guard json.span.start == entryStart else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: all[entryStart..<json.span.end])
+        found = cache.storePrefixedValue(raw, tag: .contextEntry, .contextEntry(entry))
+      }
+      if let current = node {
+        if let kept = found, let child = cache.contextChild(current, kept) {
+          node = child
+        } else {
+          context = PolicyCache.Local.context(of: current)
+          node = nil
+        }
+      }
+      if node == nil { context.set(entry) }
+    } while scanner.consume(UInt8(ascii: ","))
+    guard scanner.consume(UInt8(ascii: "]")) else { return nil }
+    guard let node else { return context }
+    return PolicyCache.Local.context(of: node)
   }
 }
 

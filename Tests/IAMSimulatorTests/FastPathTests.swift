@@ -117,4 +117,37 @@ import Testing
     #expect(g.applicablePolicies.storage !== a.applicablePolicies.storage)
     #expect(g.applicablePolicies.identity.count == 3 && a.applicablePolicies.identity.count == 1)
   }
+
+  /// Context entries are found by their first bytes and their lists by a trie: many
+  /// lines through one worker's cache, in every order and combination, with entries
+  /// alike up to their last bytes, repeated keys (the later entry wins), a list
+  /// longer than the trie may grow (capacity 1), and entries too short to be kept.
+  @Test(arguments: [PolicyCache(), PolicyCache(capacity: 1)])
+  func contextEntriesThroughOneWorker(_ cache: PolicyCache) {
+    let long = String(repeating: "x", count: 300)
+    let entries = [
+      #"{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["10.0.0.1"],"ContextKeyType":"ip"}"#,
+      #"{"ContextKeyName":"aws:SourceIp","ContextKeyValues":["10.0.0.12"],"ContextKeyType":"ip"}"#,
+      #"{"ContextKeyName":"aws:SourceIp", "ContextKeyValues": ["10.0.0.1"], "ContextKeyType": "ip"}"#,
+      #"{"ContextKeyName":"aws:PrincipalTag/team","ContextKeyValues":["\#(long)a"]}"#,
+      #"{"ContextKeyName":"aws:PrincipalTag/team","ContextKeyValues":["\#(long)b"]}"#,
+      #"{"ContextKeyName":"AWS:principaltag/TEAM","ContextKeyValues":["c"]}"#,
+      #"{"ContextKeyName":"s3:prefix","ContextKeyValues":["home/","home/a/"],"ContextKeyType":"stringList"}"#,
+      #"{"ContextKeyName":"aws:MultiFactorAuthPresent","ContextKeyValues":["true"],"ContextKeyType":"boolean"}"#,
+      #"{"ContextKeyName":"aws:MultiFactorAuthPresent","ContextKeyValues":["maybe"],"ContextKeyType":"boolean"}"#,
+    ]
+    let policy = #""{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/30\"}}},{\"Effect\":\"Deny\",\"Action\":\"s3:Put*\",\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"aws:PrincipalTag/team\":\"*b\"}}}]}""#
+    var lists: [[Int]] = [[], [0], [1], [2], [0, 1], [1, 0], [3], [4], [3, 5], [5, 3], [0, 3, 6, 7], [7, 6, 3, 0], [8], [0, 8]]
+    lists += lists.map { $0 + [0] }
+    let local = PolicyCache.Local(cache)
+    let positions = StatementPositions()
+    for round in 0..<2 {
+      for list in lists {
+        let context = list.map { entries[$0] }.joined(separator: round == 0 ? "," : " , ")
+        let text = #"{"PolicyInputList":[\#(policy)],"ActionNames":["s3:GetObject","s3:PutObject"],"ContextEntries":[\#(context)]}"#
+        let file = SourceFile(name: "doc", text: text)
+        #expect(Self.compact(file, cache: local, positions: positions) == Self.collected(file, cache: PolicyCache()))
+      }
+    }
+  }
 }
