@@ -66,7 +66,7 @@ let package = Package(
     .target(name: "IAMTestSupport", dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator"], swiftSettings: swift6),
     .executableTarget(
       name: "EvaluatorBenchmark",
-      dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator"],
+      dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMTutorCLI"],
       path: "Benchmarks/EvaluatorBenchmark",
       swiftSettings: swift6),
     .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "IAMTestSupport"], swiftSettings: swift6),

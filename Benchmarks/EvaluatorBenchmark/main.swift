@@ -2,6 +2,7 @@ import Foundation
 import IAMEvaluator
 import IAMPolicy
 import IAMSimulator
+import IAMTutorCLI
 
 // Evaluator figures for issue 2 (release build):
 //   swift run -c release EvaluatorBenchmark BATCH.jsonl
@@ -18,6 +19,14 @@ func seconds(_ body: () -> Void) -> Double {
   let start = now()
   body()
   return now() - start
+}
+
+// The heap set up as `iam-tutor simulate --batch` sets it up (see `MallocTuning`):
+// grown 64 MiB at a time and backed by 2 MiB pages. NO_HUGE_PAGES=1 leaves it as glibc has it.
+let hugePages = ProcessInfo.processInfo.environment["NO_HUGE_PAGES"] == nil
+if hugePages {
+  MallocTuning.growHeapsInLargeSteps()
+  MallocTuning.adviseHugePagesForThisThread()
 }
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -50,6 +59,8 @@ print(String(format: "parse: %.1f ms (%.0f MB/s, %d documents, one core, one sha
 let limit = Int(ProcessInfo.processInfo.environment["LIMIT"] ?? "") ?? Int.max
 // Requests and their policies in two arrays: reading a tuple out of one array would copy
 // (and retain) every field of both on each decision, which is the benchmark's cost, not the evaluator's.
+// Parsing grew the heap past the memory advised above; the requests go in new memory.
+if hugePages { MallocTuning.adviseHugePagesForThisThread() }
 var decisionRequests: [Request] = []
 var decisionPolicies: [ApplicablePolicies] = []
 var policyOf: [Int] = []

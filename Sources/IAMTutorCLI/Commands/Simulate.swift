@@ -252,6 +252,7 @@ enum BatchRunner {
     let base = UInt(bitPattern: bytes.baseAddress)
     let size = bytes.count
     Workers.run(min(cores, count)) { _ in
+      MallocTuning.adviseHugePagesForThisThread()
       let bytes = UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: base), count: size)
       // The worker's own front to the cache: no lock for what it has seen.
       let local = PolicyCache.Local(cache)
@@ -387,23 +388,5 @@ enum Workers {
     }
     body(0)
     for thread in threads { pthread_join(thread, nil) }
-  }
-}
-
-/// glibc's allocator settings for a batch.
-enum MallocTuning {
-  /// Asks glibc's allocator to grow its heaps 64 MiB at a time. By default a worker
-  /// thread's heap grows by the pages each allocation needs, one `mprotect` each (about
-  /// 1,800 calls for the 10k batch), and each takes the address-space lock the other
-  /// worker's page faults wait for. `mallopt` is not in Swift's Glibc module, so it is
-  /// looked up by name and called through a C function pointer; elsewhere this does nothing.
-  static func growHeapsInLargeSteps() {
-    #if canImport(Glibc)
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(nil, "mallopt") else { return }
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let topPad: Int32 = -2  // M_TOP_PAD in <malloc.h>
-    _ = mallopt(topPad, 64 << 20)
-    #endif
   }
 }
