@@ -30,7 +30,10 @@ public struct StatementRef: Sendable, Equatable {
     self.layer = layer
   }
 
-  var origin: PolicyOrigin { policies.segment(Int(segment))[Int(policyIndex)].origin.takeUnretainedValue() }
+  /// The statement's policy (its id, kind, source and statements) and its place there:
+  /// what a writer needs, reached once instead of through each accessor below.
+  package var origin: PolicyOrigin { policies.segment(Int(segment))[Int(policyIndex)].origin.takeUnretainedValue() }
+  package var statementPosition: Int { Int(position) }
   var statement: Statement { origin.statements[Int(position)] }
   public var policyID: String { origin.id }
   public var kind: PolicyKind { origin.kind }

@@ -135,18 +135,20 @@ public final class StatementPositions {
 
   public init() {}
 
-  func range(of ref: StatementRef) -> (SourceLocation, SourceLocation) {
-    let address = ref.source.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-    let span = ref.span
+  /// Where the statement at `position` of `origin` starts and ends. Found by its text
+  /// (the address of the source's bytes, and its span): renamed copies of a policy
+  /// share their bytes, so a batch's repeated statements cost one probe.
+  func range(of origin: PolicyOrigin, position: Int) -> (SourceLocation, SourceLocation) {
+    let address = origin.source.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+    let span = origin.statements[position].span
+    let firstLine = origin.source.firstLine
     var h = UInt64(address) &* 0x9E37_79B9_7F4A_7C15
     h = (h ^ UInt64(truncatingIfNeeded: span.start)) &* 0xFF51_AFD7_ED55_8CCD
     h = (h ^ UInt64(truncatingIfNeeded: span.end)) &* 0xC4CE_B9FE_1A85_EC53
     h ^= h >> 29
-    let found = slots.first(h) {
-      $0.address == address && $0.span == span && $0.firstLine == ref.source.firstLine
-    }
+    let found = slots.first(h) { $0.address == address && $0.span == span && $0.firstLine == firstLine }
     if let found { return (found.start, found.end) }
-    let slot = Slot(ref.source, address: address, span: span)
+    let slot = Slot(origin.source, address: address, span: span)
     if slots.count < StatementPositions.capacity { slots.insert(h, slot) }
     return (slot.start, slot.end)
   }
@@ -205,7 +207,7 @@ extension JSONSink {
   mutating func putString(_ text: String) {
     var text = text
     let plain = text.withUTF8 { bytes -> Bool in
-      for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+      guard JSONScanner.needsNoEscape(bytes) else { return false }
       put(UInt8(ascii: "\""))
       put(bytes)
       put(UInt8(ascii: "\""))
@@ -351,11 +353,14 @@ public enum SimulateResponse {
       out.put(UInt8(ascii: "["))
       for (i, ref) in e.matchedStatements.enumerated() {
         if i > 0 { out.put(UInt8(ascii: ",")) }
-        let (from, to) = positions?.range(of: ref) ?? (ref.source.location(at: ref.span.start), ref.source.location(at: ref.span.end))
+        let origin = ref.origin
+        let (from, to) =
+          positions?.range(of: origin, position: ref.statementPosition)
+          ?? (origin.source.location(at: ref.span.start), origin.source.location(at: ref.span.end))
         out.put(#"{"SourcePolicyId":"#)
-        out.putString(ref.policyID)
+        out.putString(origin.id)
         out.put(#","SourcePolicyType":"#)
-        out.putString(ref.kind.awsSourcePolicyType)
+        out.putString(origin.kind.awsSourcePolicyType)
         out.put(#","StartPosition":{"Line":"#)
         out.putDecimal(from.line)
         out.put(#","Column":"#)

@@ -200,3 +200,42 @@ import Testing
     #expect(d.range?.description == "batch.jsonl:7:6")
   }
 }
+
+/// The eight-bytes-at-a-time check response writers use before copying a string as is.
+@Suite struct NeedsNoEscape {
+  static let special: [UInt8] = [0x00, 0x0A, 0x1F, 0x22, 0x5C]
+  static let plain: [UInt8] = (0x20...0xFF).map(UInt8.init).filter { $0 != 0x22 && $0 != 0x5C }
+
+  static func naive(_ bytes: [UInt8]) -> Bool { !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+
+  @Test("Every special byte is found at every position of every length up to 17; other bytes are not")
+  func eachByteEachPosition() {
+    let probes: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+    for length in 1...17 {
+      for position in 0..<length {
+        for probe in probes {
+          var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+          bytes[position] = probe
+          let fast = bytes.withUnsafeBufferPointer { JSONScanner.needsNoEscape($0) }
+          #expect(fast == Self.naive(bytes), "byte \(probe) at \(position) of \(length)")
+        }
+      }
+    }
+    #expect([UInt8]().withUnsafeBufferPointer { JSONScanner.needsNoEscape($0) })
+  }
+
+  @Test("Agrees with the byte-by-byte check on UTF-8 text and on random bytes")
+  func randomText() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2000 {
+      // Mostly bytes that need no escape, so both answers come up.
+      let bytes = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in
+        Int.random(in: 0..<60, using: &generator) == 0
+          ? Self.special.randomElement(using: &generator)! : Self.plain.randomElement(using: &generator)!
+      }
+      #expect(bytes.withUnsafeBufferPointer { JSONScanner.needsNoEscape($0) } == Self.naive(bytes))
+    }
+    let text = Array("arn:aws:s3:::bücket/ключ/🔑".utf8)
+    #expect(text.withUnsafeBufferPointer { JSONScanner.needsNoEscape($0) })
+  }
+}

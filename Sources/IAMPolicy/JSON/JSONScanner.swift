@@ -189,6 +189,27 @@ public struct JSONScanner {
   /// The high bit of each byte of `word` that equals `byte`, plus possibly some above
   /// the lowest match (the classic SWAR zero-byte test); zero when none does.
   @inline(__always)
+  /// Whether `bytes` go into a JSON string as they are: no control character, quote
+  /// or backslash. Eight bytes at a time (writers check every name and ARN they put).
+  public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      // Bytes below 0x20: the classic "has a byte less than n" test (exact for n <= 128).
+      let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+      if control | byteMask(word, 0x22) | byteMask(word, 0x5C) != 0 { return false }
+      i += 8
+    }
+    while i < bytes.count {
+      let b = bytes[i]
+      if b < 0x20 || b == 0x22 || b == 0x5C { return false }
+      i += 1
+    }
+    return true
+  }
+
   static func byteMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
     let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
     return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
