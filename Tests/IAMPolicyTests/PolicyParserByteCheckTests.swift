@@ -21,3 +21,34 @@ import Testing
     #expect(PolicyParser.isResourceText(text) == (text == "*" || text.hasPrefix("arn:")))
   }
 }
+
+/// Operator names read on their bytes give the operators the Character reading gives.
+@Suite struct ConditionOperatorByteParseTests {
+  static var names: [String] {
+    var out: [String] = []
+    for base in ConditionOperator.Base.allCases {
+      for set in ["", "ForAnyValue:", "ForAllValues:", "forAnyValue:", "ForAnyValue"] {
+        for suffix in ["", "IfExists", "ifexists", "IfExist"] { out.append(set + base.rawValue + suffix) }
+      }
+      out.append(base.rawValue.lowercased())
+      out.append(base.rawValue + "\u{301}")
+      out.append("ForAnyValue:\u{301}" + base.rawValue)
+    }
+    return out + ["", "IfExists", "ForAnyValue:", "ForAllValues:IfExists", "NullIfExists", "Stringé", "StringEquals ", "é"]
+  }
+
+  @Test func sameAsCharacterReading() {
+    for name in Self.names {
+      #expect(ConditionOperator(name) == ConditionOperator(characters: name), "\(name)")
+    }
+    #expect(ConditionOperator("ForAnyValue:StringLikeIfExists") == ConditionOperator(base: .stringLike, set: .forAnyValue, ifExists: true))
+    #expect(ConditionOperator("Null") == ConditionOperator(base: .null))
+    #expect(ConditionOperator("NullIfExists") == nil)
+  }
+
+  @Test func containsVariableOpening() {
+    for text in ["", "$", "${", "a${b}", "$ {", "{$", "é${x}", "$\u{301}{", "${\u{301}", "$$${"] {
+      #expect(PolicyParser.containsVariableOpening(text) == text.contains("${"), "\(text)")
+    }
+  }
+}
