@@ -146,10 +146,7 @@ package final class PolicyPlan: @unchecked Sendable {
           case .template(let template):
             let prefixStart = Int32(resourceTokens.count)
             if case .text(let tokens)? = template.parts.first {
-              for t in tokens {
-                if t > 0xFF { break }
-                resourceTokens.append(t)
-              }
+              resourceTokens.append(contentsOf: tokens[..<(tokens.firstIndex { $0 > 0xFF } ?? tokens.count)])
             }
             resourceEntries.append(
               ResourceEntry(
@@ -163,24 +160,23 @@ package final class PolicyPlan: @unchecked Sendable {
             resourceBounds.append(Int32(resourceTokens.count))
             // The literal prefix of the pattern: its tokens up to the first wildcard.
             entry.prefixStart = Int32(resourceTokens.count)
-            for t in glob.tokens {
-              if t > 0xFF { break }
-              resourceTokens.append(t)
-            }
+            let tokens = glob.tokens
+            resourceTokens.append(contentsOf: tokens[..<(tokens.firstIndex { $0 > 0xFF } ?? tokens.count)])
             entry.prefixEnd = Int32(resourceTokens.count)
             resourceEntries.append(entry)
           case .segments(let segmented):
             let count = segmented.bounds.count - 1
             var entry = ResourceEntry(kind: .segments, boundsStart: Int32(resourceBounds.count), segmentCount: Int32(count))
             let base = resourceTokens.count
-            for b in segmented.bounds { resourceBounds.append(Int32(base + b)) }
+            resourceBounds.append(contentsOf: segmented.bounds.lazy.map { Int32(base + $0) })
             resourceTokens.append(contentsOf: segmented.tokens)
             // The literal prefix of the pattern text, colons included (the segments leave
             // them out): its bytes up to the first wildcard.
             entry.prefixStart = Int32(resourceTokens.count)
-            for b in pattern.text.utf8 {
-              if b == UInt8(ascii: "*") || b == UInt8(ascii: "?") { break }
-              resourceTokens.append(UInt16(b))
+            var text = pattern.text
+            text.withUTF8 { bytes in
+              let end = bytes.firstIndex { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") } ?? bytes.count
+              resourceTokens.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<end]).lazy.map { UInt16($0) })
             }
             entry.prefixEnd = Int32(resourceTokens.count)
             // Part i ends, with its colon, at bounds[i + 1] + i + 1 in the pattern text.
