@@ -155,6 +155,8 @@ public struct JSONParser {
       index += 1  // {
       var members: [JSONMember] = []
       skipWhitespace()
+      // Room for a statement's usual members at once, not 1, 2, then 4 (each a new buffer).
+      if index < bytes.count && bytes[index] != UInt8(ascii: "}") { members.reserveCapacity(4) }
       if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
         index += 1
         return JSONValue(.object(members), span: SourceSpan(start: start, end: index))
@@ -239,6 +241,7 @@ public struct JSONParser {
       index += 1  // [
       var elements: [JSONValue] = []
       skipWhitespace()
+      if index < bytes.count && bytes[index] != UInt8(ascii: "]") { elements.reserveCapacity(4) }
       if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
         index += 1
         return JSONValue(.array(elements), span: SourceSpan(start: start, end: index))

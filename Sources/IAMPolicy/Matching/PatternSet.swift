@@ -18,29 +18,35 @@ public struct PatternSet: Sendable {
   let literalLengths: [Int]
 
   public init(_ patterns: [WildcardPattern]) {
+    self.init(patterns: patterns)
+  }
+
+  /// Sized up front: every statement of every new policy builds one.
+  init<C: Collection<WildcardPattern>>(patterns: C) {
+    var total = 0
+    for p in patterns { total += p.tokens.count }
     var tokens: [UInt16] = []
+    tokens.reserveCapacity(total)
     var bounds = [0]
-    var services: [UInt64]? = []
+    bounds.reserveCapacity(patterns.count + 1)
     var literalLengths: [Int] = []
+    literalLengths.reserveCapacity(patterns.count)
+    var services: [UInt64] = []
+    var anyService = false
     for p in patterns {
       literalLengths.append(p.hasWildcards ? -1 : p.tokens.count)
       tokens.append(contentsOf: p.tokens)
       bounds.append(tokens.count)
-      if services != nil, let colon = p.tokens.firstIndex(of: UInt16(UInt8(ascii: ":"))) {
-        let prefix = p.tokens[..<colon]
-        if prefix.contains(where: { $0 > 0xFF }) {
-          services = nil
-        } else {
-          let hash = PatternSet.hash(prefix.lazy.map { UInt8(truncatingIfNeeded: $0) })
-          if services?.contains(hash) == false { services?.append(hash) }
-        }
+      if anyService { continue }
+      if let hash = p.serviceHash {
+        if !services.contains(hash) { services.append(hash) }
       } else {
-        services = nil
+        anyService = true
       }
     }
     self.tokens = tokens
     self.bounds = bounds
-    self.serviceHashes = services
+    self.serviceHashes = anyService ? nil : services
     self.literalLengths = literalLengths
   }
 

@@ -21,8 +21,10 @@ public struct VariableTemplate: Sendable, Hashable {
 
   /// Parses text; returns nil when it has no `${...}` at all (the common case).
   public static func parse(_ text: String, wildcards: Bool) -> VariableTemplate? {
+    // Most text has no `${`: looked for in place, before copying the bytes out.
+    var text = text
+    guard text.utf8.count >= 3, text.withUTF8({ hasVariableOpening($0) }) else { return nil }
     let bytes = Array(text.utf8)
-    guard bytes.count >= 3, hasVariableOpening(bytes) else { return nil }
     var parts: [Part] = []
     var pending: [UInt16] = []
     var i = 0
@@ -56,9 +58,10 @@ public struct VariableTemplate: Sendable, Hashable {
     return VariableTemplate(parts: parts)
   }
 
-  static func hasVariableOpening(_ bytes: [UInt8]) -> Bool {
-    var i = 0
-    while i + 1 < bytes.count {
+  static func hasVariableOpening<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Bool
+  where Bytes.Index == Int {
+    var i = bytes.startIndex
+    while i + 1 < bytes.endIndex {
       if bytes[i] == UInt8(ascii: "$") && bytes[i + 1] == UInt8(ascii: "{") { return true }
       i += 1
     }

@@ -45,6 +45,22 @@ public struct WildcardPattern: Sendable, Hashable {
     return UInt16(b)
   }
 
+  /// `PatternSet.hash` of the literal service prefix (`s3` in `s3:Get*`); nil when there
+  /// is no colon or the prefix has a wildcard.
+  var serviceHash: UInt64? {
+    tokens.withUnsafeBufferPointer { WildcardPattern.serviceHash($0) }
+  }
+
+  static func serviceHash(_ t: UnsafeBufferPointer<UInt16>) -> UInt64? {
+    for i in t.indices {
+      if t[i] == UInt16(UInt8(ascii: ":")) {
+        return PatternSet.hash(UnsafeBufferPointer(rebasing: t[..<i]).lazy.map { UInt8(truncatingIfNeeded: $0) })
+      }
+      if t[i] > 0xFF { return nil }
+    }
+    return nil
+  }
+
   /// Whether the pattern is exactly `*`.
   public var isMatchAll: Bool { tokens.count == 1 && tokens[0] == WildcardPattern.star }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A condition operator such as `ForAllValues:StringLikeIfExists`.
 public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
   /// The operator families of IAM User Guide, "IAM JSON policy elements: Condition operators".
@@ -29,6 +35,9 @@ public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
     case arnNotEquals = "ArnNotEquals"
     case arnNotLike = "ArnNotLike"
     case null = "Null"
+
+    /// Every operator's name as bytes, for `ConditionOperator.parseASCII`.
+    static let asciiNames: [(name: [UInt8], base: Base)] = allCases.map { (Array($0.rawValue.utf8), $0) }
 
     public enum Family: String, Sendable {
       case string, numeric, date, bool, binary, ipAddress, arn, null
@@ -107,6 +116,45 @@ public struct ConditionOperator: Sendable, Hashable, CustomStringConvertible {
 
   /// Parses an operator name; names are case-sensitive as AWS writes them.
   public init?(_ text: String) {
+    var bytes = text
+    switch bytes.withUTF8({ ConditionOperator.parseASCII($0) }) {
+    case .some(let parsed?): self = parsed
+    case .some(nil): return nil
+    case nil: self.init(characters: text)
+    }
+  }
+
+  /// The same reading over the bytes of ASCII text (where each byte is a Character),
+  /// without a string switch; nil for other text, which `init(characters:)` decides.
+  static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> ConditionOperator?? {
+    for b in bytes where b >= 0x80 { return nil }
+    func has(_ word: StaticString, at start: Int) -> Bool {
+      let count = word.utf8CodeUnitCount
+      guard start >= 0, start + count <= bytes.count else { return false }
+      return memcmp(bytes.baseAddress! + start, word.utf8Start, count) == 0
+    }
+    var start = 0
+    var end = bytes.count
+    var set: SetQualifier?
+    if has("ForAnyValue:", at: 0) {
+      set = .forAnyValue
+      start = 12
+    } else if has("ForAllValues:", at: 0) {
+      set = .forAllValues
+      start = 13
+    }
+    var ifExists = false
+    if end - start >= 8 && has("IfExists", at: end - 8) {
+      ifExists = true
+      end -= 8
+    }
+    let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
+    guard let base = Base.asciiNames.first(where: { $0.name.elementsEqual(name) })?.base else { return .some(nil) }
+    if base == .null && ifExists { return .some(nil) }
+    return ConditionOperator(base: base, set: set, ifExists: ifExists)
+  }
+
+  init?(characters text: String) {
     var rest = Substring(text)
     var set: SetQualifier?
     if rest.hasPrefix("ForAnyValue:") {

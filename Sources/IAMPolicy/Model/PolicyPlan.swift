@@ -88,93 +88,104 @@ package final class PolicyPlan: @unchecked Sendable {
   package init(_ statements: [Statement]) {
     self.statements = statements
     var templates: [ResourcePattern] = []
+    // Each statement's action services, flat: statement i's are
+    // `statementServices[serviceStarts[i]..<serviceStarts[i + 1]]` (indices into `services`),
+    // or none for a statement that concerns every service.
     var services: [UInt64] = []
-    var positions: [[Int32]] = []
-    var anyService: [Int32] = []
+    var statementServices: [Int32] = []
+    var serviceStarts: [Int32] = [0]
+    serviceStarts.reserveCapacity(statements.count + 1)
+    var concernsAll: [Bool] = []
+    concernsAll.reserveCapacity(statements.count)
     var blocks: [UInt8] = []
     var blockOffsets: [Int32] = []
     blockOffsets.reserveCapacity(statements.count)
     blocks.reserveCapacity(256 * statements.count)
     // One set of buffers for every statement, emptied between them: a policy is compiled
-    // once per distinct text, but a batch of new policies paid for five allocations per
-    // statement here.
-    var actionTokens: [UInt16] = []
+    // once per distinct text, and a batch of new policies paid for several allocations per
+    // statement here. The action tokens are the statement's `actionSet` tokens as they are.
     var actionEntries: [ActionEntry] = []
     var resourceTokens: [UInt16] = []
     var resourceBounds: [Int32] = []
     var resourceEntries: [ResourceEntry] = []
     for (i, statement) in statements.enumerated() {
-      actionTokens.removeAll(keepingCapacity: true)
       actionEntries.removeAll(keepingCapacity: true)
       resourceTokens.removeAll(keepingCapacity: true)
       resourceBounds.removeAll(keepingCapacity: true)
       resourceEntries.removeAll(keepingCapacity: true)
-      for pattern in statement.action.patterns {
-        let tokens = pattern.pattern.tokens
-        var entry = ActionEntry(
-          start: Int32(actionTokens.count), end: Int32(actionTokens.count + tokens.count),
-          isLiteral: !pattern.pattern.hasWildcards, hasService: false, serviceHash: 0)
-        if let colon = tokens.firstIndex(of: UInt16(UInt8(ascii: ":"))), !tokens[..<colon].contains(where: { $0 > 0xFF }) {
-          entry.hasService = true
-          entry.serviceHash = UInt32(
-            truncatingIfNeeded: PatternSet.hash(tokens[..<colon].lazy.map { UInt8(truncatingIfNeeded: $0) }))
+      let actionSet = statement.actionSet
+      actionSet.tokens.withUnsafeBufferPointer { tokens in
+        for k in 0..<actionSet.count {
+          let start = actionSet.bounds[k]
+          let end = actionSet.bounds[k + 1]
+          var entry = ActionEntry(
+            start: Int32(start), end: Int32(end), isLiteral: actionSet.literalLengths[k] >= 0, hasService: false,
+            serviceHash: 0)
+          if let hash = WildcardPattern.serviceHash(UnsafeBufferPointer(rebasing: tokens[start..<end])) {
+            entry.hasService = true
+            entry.serviceHash = UInt32(truncatingIfNeeded: hash)
+          }
+          actionEntries.append(entry)
         }
-        actionTokens.append(contentsOf: tokens)
-        actionEntries.append(entry)
       }
       var resourceKind: UInt8 = 0
       if let clause = statement.resource {
+        let patterns: [ResourcePattern]
         switch clause {
-        case .resource: resourceKind = 1
-        case .notResource: resourceKind = 2
+        case .resource(let p):
+          resourceKind = 1
+          patterns = p
+        case .notResource(let p):
+          resourceKind = 2
+          patterns = p
         }
-        for pattern in clause.patterns {
+        for pattern in patterns {
           switch pattern.matcher {
           case .any:
             resourceEntries.append(ResourceEntry(kind: .any, boundsStart: 0, segmentCount: 0))
           case .template(let template):
-            var prefix: [UInt16] = []
+            let prefixStart = Int32(resourceTokens.count)
             if case .text(let tokens)? = template.parts.first {
-              prefix = Array(tokens.prefix { $0 <= 0xFF })
+              resourceTokens.append(contentsOf: tokens[..<(tokens.firstIndex { $0 > 0xFF } ?? tokens.count)])
             }
             resourceEntries.append(
               ResourceEntry(
                 kind: .template, boundsStart: Int32(templates.count), segmentCount: 0,
-                prefixStart: Int32(resourceTokens.count), prefixEnd: Int32(resourceTokens.count + prefix.count)))
-            resourceTokens.append(contentsOf: prefix)
+                prefixStart: prefixStart, prefixEnd: Int32(resourceTokens.count)))
             templates.append(pattern)
           case .glob(let glob):
-            resourceEntries.append(ResourceEntry(kind: .glob, boundsStart: Int32(resourceBounds.count), segmentCount: 1))
+            var entry = ResourceEntry(kind: .glob, boundsStart: Int32(resourceBounds.count), segmentCount: 1)
             resourceBounds.append(Int32(resourceTokens.count))
             resourceTokens.append(contentsOf: glob.tokens)
             resourceBounds.append(Int32(resourceTokens.count))
+            // The literal prefix of the pattern: its tokens up to the first wildcard.
+            entry.prefixStart = Int32(resourceTokens.count)
+            let tokens = glob.tokens
+            resourceTokens.append(contentsOf: tokens[..<(tokens.firstIndex { $0 > 0xFF } ?? tokens.count)])
+            entry.prefixEnd = Int32(resourceTokens.count)
+            resourceEntries.append(entry)
           case .segments(let segmented):
             let count = segmented.bounds.count - 1
-            resourceEntries.append(
-              ResourceEntry(kind: .segments, boundsStart: Int32(resourceBounds.count), segmentCount: Int32(count)))
+            var entry = ResourceEntry(kind: .segments, boundsStart: Int32(resourceBounds.count), segmentCount: Int32(count))
             let base = resourceTokens.count
-            for b in segmented.bounds { resourceBounds.append(Int32(base + b)) }
+            resourceBounds.append(contentsOf: segmented.bounds.lazy.map { Int32(base + $0) })
             resourceTokens.append(contentsOf: segmented.tokens)
-          }
-          if case .template = pattern.matcher {} else if case .any = pattern.matcher {} else {
-            // The literal prefix of the pattern text (colons included): a glob's own tokens
-            // are that text's; a segmented pattern's tokens leave the colons out.
-            var prefix: ArraySlice<UInt16>
-            if case .glob(let glob) = pattern.matcher {
-              prefix = glob.tokens.prefix { $0 <= 0xFF }
-            } else {
-              prefix = WildcardPattern(pattern.text).tokens.prefix { $0 <= 0xFF }
+            // The literal prefix of the pattern text, colons included (the segments leave
+            // them out): its bytes up to the first wildcard.
+            entry.prefixStart = Int32(resourceTokens.count)
+            var text = pattern.text
+            text.withUTF8 { bytes in
+              let end = bytes.firstIndex { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") } ?? bytes.count
+              resourceTokens.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<end]).lazy.map { UInt16($0) })
             }
-            resourceEntries[resourceEntries.count - 1].prefixStart = Int32(resourceTokens.count)
-            resourceTokens.append(contentsOf: prefix)
-            resourceEntries[resourceEntries.count - 1].prefixEnd = Int32(resourceTokens.count)
-            if case .segments(let segmented) = pattern.matcher {
-              // Part i ends, with its colon, at bounds[i + 1] + i + 1 in the pattern text.
-              var literal = 0
-              let last = segmented.bounds.count - 2
-              while literal < last && segmented.bounds[literal + 1] + literal + 1 <= prefix.count { literal += 1 }
-              resourceEntries[resourceEntries.count - 1].literalSegments = UInt8(literal)
-            }
+            entry.prefixEnd = Int32(resourceTokens.count)
+            // Part i ends, with its colon, at bounds[i + 1] + i + 1 in the pattern text.
+            let prefixCount = Int(entry.prefixEnd - entry.prefixStart)
+            var literal = 0
+            let last = segmented.bounds.count - 2
+            while literal < last && segmented.bounds[literal + 1] + literal + 1 <= prefixCount { literal += 1 }
+            entry.literalSegments = UInt8(literal)
+            resourceEntries.append(entry)
           }
         }
       }
@@ -190,7 +201,7 @@ package final class PolicyPlan: @unchecked Sendable {
         isDeny: statement.effect == .deny, isNotAction: isNotAction, resourceKind: resourceKind,
         principalKind: principalKind, hasConditions: !statement.conditions.isEmpty, index: Int32(i),
         actionCount: Int32(actionEntries.count), resourceCount: Int32(resourceEntries.count),
-        boundsCount: Int32(resourceBounds.count), actionTokenCount: Int32(actionTokens.count),
+        boundsCount: Int32(resourceBounds.count), actionTokenCount: Int32(actionSet.tokens.count),
         resourceTokenCount: Int32(resourceTokens.count), statement: Unmanaged.passUnretained(statement))
       // The block: header, action entries, resource entries, bounds, action tokens,
       // resource tokens (the order `StatementView` reads them in), 8-byte aligned.
@@ -200,55 +211,54 @@ package final class PolicyPlan: @unchecked Sendable {
       PolicyPlan.append(actionEntries, to: &blocks)
       PolicyPlan.append(resourceEntries, to: &blocks)
       PolicyPlan.append(resourceBounds, to: &blocks)
-      PolicyPlan.append(actionTokens, to: &blocks)
+      PolicyPlan.append(actionSet.tokens, to: &blocks)
       PolicyPlan.append(resourceTokens, to: &blocks)
       // Statements grouped by the service their Action names; NotAction and wildcard
       // services concern every request.
-      if case .action = statement.action, let hashes = statement.actionSet.serviceHashes {
+      if !isNotAction, let hashes = actionSet.serviceHashes {
         for hash in hashes {
-          if let k = services.firstIndex(of: hash) { positions[k].append(Int32(i)) } else {
+          if let k = services.firstIndex(of: hash) {
+            statementServices.append(Int32(k))
+          } else {
+            statementServices.append(Int32(services.count))
             services.append(hash)
-            positions.append([Int32(i)])
           }
         }
+        concernsAll.append(false)
       } else {
-        anyService.append(Int32(i))
+        concernsAll.append(true)
       }
+      serviceStarts.append(Int32(statementServices.count))
     }
-    var candidateBounds: [Int32] = [0]
-    var candidates: [Int32] = []
-    for list in positions {
-      // Merge the service's statements with those of every service, in document order.
-      var a = 0
-      var b = 0
-      while a < list.count || b < anyService.count {
-        if b >= anyService.count || (a < list.count && list[a] < anyService[b]) {
-          candidates.append(list[a])
-          a += 1
-        } else {
-          candidates.append(anyService[b])
-          b += 1
+    // Each service's candidates are the statements that name it or concern every service,
+    // in document order; the last range holds those alone. Sized first, then filled by
+    // walking the statements once, with the block offsets the evaluator reads (the header
+    // has the index), saving a load from `blockOffsets` on every candidate.
+    let allCount = concernsAll.lazy.filter { $0 }.count
+    var candidateBounds = [Int32](repeating: 0, count: services.count + 2)
+    for k in statementServices { candidateBounds[Int(k) + 1] += 1 }
+    for k in 0...services.count { candidateBounds[k + 1] += candidateBounds[k] + Int32(allCount) }
+    var candidates = [Int32](repeating: 0, count: Int(candidateBounds[services.count + 1]))
+    var cursors = Array(candidateBounds.dropLast())
+    for i in 0..<statements.count {
+      if concernsAll[i] {
+        for k in cursors.indices {
+          candidates[Int(cursors[k])] = blockOffsets[i]
+          cursors[k] += 1
+        }
+      } else {
+        for k in statementServices[Int(serviceStarts[i])..<Int(serviceStarts[i + 1])] {
+          candidates[Int(cursors[Int(k)])] = blockOffsets[i]
+          cursors[Int(k)] += 1
         }
       }
-      candidateBounds.append(Int32(candidates.count))
     }
-    candidates.append(contentsOf: anyService)
-    candidateBounds.append(Int32(candidates.count))
-    // The candidates name their statements' blocks directly (the header has the index),
-    // saving a load from `blockOffsets` on every candidate.
-    candidates = candidates.map { blockOffsets[Int($0)] }
     self.templates = templates
-    var layout = PlanTables.Layout()
     // The order of the sections is the order a decision reads them: the service lookup
     // right after the header, so a small policy's first cache line or two answer it.
-    layout.add(services)
-    layout.add(candidateBounds)
-    layout.add(candidates)
     // Each statement's block offset: only its count is read (`statementCount`), since the
     // candidates hold the offsets they need.
-    layout.add(blockOffsets)
-    layout.add(blocks)
-    self.tables = layout.build()
+    self.tables = PlanTables.build(services, candidateBounds, candidates, blockOffsets, blocks)
   }
 }
 
@@ -296,36 +306,38 @@ package struct PlanTables: @unchecked Sendable {
     return StatementView(base + blocks + offset)
   }
 
-  /// Collects the sections, then copies them into one block.
-  struct Layout {
-    var writers: [(UnsafeMutableRawPointer) -> Void] = []
-    var offsets: [Int32] = []
-    var counts: [Int32] = []
-    var size = 4 * 2 * PlanTables.sectionCount
-
-    mutating func add<T>(_ values: [T]) {
+  /// Copies the sections into one block, each aligned to 8 bytes, after the header of
+  /// offsets and counts.
+  static func build(
+    _ services: [UInt64], _ candidateBounds: [Int32], _ candidates: [Int32], _ blockOffsets: [Int32], _ blocks: [UInt8]
+  ) -> PlanTables {
+    var size = 4 * 2 * sectionCount
+    var offsets: [Int] = []
+    offsets.reserveCapacity(sectionCount)
+    func place<T>(_ values: [T]) {
       let alignment = max(MemoryLayout<T>.alignment, 8)
       size = (size + alignment - 1) / alignment * alignment
-      let offset = size
-      offsets.append(Int32(offset))
-      counts.append(Int32(values.count))
+      offsets.append(size)
       size += MemoryLayout<T>.stride * values.count
-      writers.append { base in
-        _ = UnsafeMutableBufferPointer(start: (base + offset).bindMemory(to: T.self, capacity: values.count), count: values.count)
-          .initialize(from: values)
-      }
     }
-
-    func build() -> PlanTables {
-      let base = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
-      let header = base.bindMemory(to: Int32.self, capacity: 2 * PlanTables.sectionCount)
-      for i in 0..<PlanTables.sectionCount {
-        header[i] = offsets[i]
-        header[PlanTables.sectionCount + i] = counts[i]
-      }
-      for write in writers { write(base) }
-      return PlanTables(base: UnsafeRawPointer(base))
+    place(services)
+    place(candidateBounds)
+    place(candidates)
+    place(blockOffsets)
+    place(blocks)
+    let base = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 16)
+    let header = base.bindMemory(to: Int32.self, capacity: 2 * sectionCount)
+    func write<T>(_ values: [T], _ i: Int) {
+      header[i] = Int32(offsets[i])
+      header[sectionCount + i] = Int32(values.count)
+      values.withUnsafeBytes { (base + offsets[i]).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(base), byteCount: $0.count) }
     }
+    write(services, 0)
+    write(candidateBounds, 1)
+    write(candidates, 2)
+    write(blockOffsets, 3)
+    write(blocks, 4)
+    return PlanTables(base: UnsafeRawPointer(base))
   }
 
   /// The number of statements, read from the block's header.

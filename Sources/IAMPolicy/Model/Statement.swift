@@ -30,7 +30,7 @@ public final class Statement: Sendable {
     self.resource = resource
     self.conditions = conditions
     self.span = span
-    self.actionSet = PatternSet(action.patterns.map(\.pattern))
+    self.actionSet = PatternSet(patterns: action.patterns.lazy.map(\.pattern))
   }
 }
 

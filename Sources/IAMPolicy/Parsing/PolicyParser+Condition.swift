@@ -77,11 +77,24 @@ extension PolicyParser.Context {
     if let warning {
       report(.conditionInvalidValue, warning.message, help: warning.help, at: v.span, path: path(), severity: .warning)
     }
-    if !op.base.allowsVariables && v.text.contains("${") && version.substitutesVariables {
+    if !op.base.allowsVariables && version.substitutesVariables && PolicyParser.containsVariableOpening(v.text) {
       report(
         .conditionVariableNotAllowed, "policy variables are not substituted in \(op.base.rawValue) values",
         help: "variables work only with String and ARN operators", at: v.span, path: path(), severity: .warning)
     }
+  }
+}
+
+extension PolicyParser {
+  /// `text.contains("${")`, on the bytes when the text is ASCII (where each byte is a
+  /// Character); other text keeps the Character search.
+  static func containsVariableOpening(_ text: String) -> Bool {
+    var bytes = text
+    let ascii: Bool? = bytes.withUTF8 { b in
+      for c in b where c >= 0x80 { return nil }
+      return VariableTemplate.hasVariableOpening(b)
+    }
+    return ascii ?? text.contains("${")
   }
 }
 

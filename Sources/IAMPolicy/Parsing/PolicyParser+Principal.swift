@@ -37,7 +37,8 @@ extension PolicyParser.Context {
         ok = false
         continue
       }
-      for (text, span) in values {
+      for i in 0..<values.count {
+        let (text, span) = values[i]
         switch entry.key {
         case "AWS":
           guard let value = PrincipalPattern.awsValue(text) else {

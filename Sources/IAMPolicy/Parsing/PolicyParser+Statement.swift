@@ -165,11 +165,12 @@ extension PolicyParser.Context {
     }
   }
 
-  /// A string or a non-empty array of strings.
-  mutating func stringList(_ member: JSONMember, path: @autoclosure () -> String, what: String) -> [(String, SourceSpan)]? {
+  /// A string or a non-empty array of strings, read in place: copying every list into
+  /// a new array of pairs cost more than the patterns made from it.
+  mutating func stringList(_ member: JSONMember, path: @autoclosure () -> String, what: String) -> StringElements? {
     switch member.value.kind {
     case .string(let s):
-      return [(s, member.value.span)]
+      return StringElements(single: (s, member.value.span), elements: [])
     case .array(let elements):
       if elements.isEmpty {
         report(
@@ -177,17 +178,15 @@ extension PolicyParser.Context {
           at: member.value.span, path: path())
         return nil
       }
-      var out: [(String, SourceSpan)] = []
       var ok = true
-      for (i, e) in elements.enumerated() {
-        if let s = e.stringValue { out.append((s, e.span)) } else {
-          report(
-            .statementWrongType, "each \(what) in `\(member.key)` must be a string, found \(e.typeName)",
-            at: e.span, path: "\(path())[\(i)]")
-          ok = false
-        }
+      for i in elements.indices {
+        if case .string = elements[i].kind { continue }
+        report(
+          .statementWrongType, "each \(what) in `\(member.key)` must be a string, found \(elements[i].typeName)",
+          at: elements[i].span, path: "\(path())[\(i)]")
+        ok = false
       }
-      return ok ? out : nil
+      return ok ? StringElements(single: nil, elements: elements) : nil
     default:
       report(
         .statementWrongType, "`\(member.key)` must be a string or an array of strings, found \(member.value.typeName)",
@@ -199,8 +198,10 @@ extension PolicyParser.Context {
   mutating func actionPatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [ActionPattern]? {
     guard let list = stringList(member, path: path(), what: "action") else { return nil }
     var out: [ActionPattern] = []
-    for (text, span) in list {
-      if text != "*" && (!PolicyParser.containsColon(text) || text.hasPrefix(":") || text.hasSuffix(":")) {
+    out.reserveCapacity(list.count)
+    for i in 0..<list.count {
+      let (text, span) = list[i]
+      if !PolicyParser.isActionText(text) {
         report(
           .statementInvalidAction, "`\(text)` is not an action",
           help: "actions are written service:Action, such as s3:GetObject or ec2:Describe*",
@@ -215,8 +216,10 @@ extension PolicyParser.Context {
   mutating func resourcePatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [ResourcePattern]? {
     guard let list = stringList(member, path: path(), what: "resource") else { return nil }
     var out: [ResourcePattern] = []
-    for (text, span) in list {
-      if text != "*" && !text.hasPrefix("arn:") {
+    out.reserveCapacity(list.count)
+    for i in 0..<list.count {
+      let (text, span) = list[i]
+      if !PolicyParser.isResourceText(text) {
         report(
           .statementInvalidResource, "`\(text)` is not an ARN",
           help: "resources are ARNs such as arn:aws:s3:::my-bucket (the bucket) or arn:aws:s3:::my-bucket/* (its objects), or *",
@@ -229,20 +232,52 @@ extension PolicyParser.Context {
   }
 }
 
+/// The strings of an element that takes one string or a list of them.
+struct StringElements {
+  let single: (String, SourceSpan)?
+  // INVARIANT: every element is a string (`stringList` checked them).
+  let elements: [JSONValue]
+
+  var count: Int { single == nil ? elements.count : 1 }
+
+  subscript(i: Int) -> (String, SourceSpan) {
+    if let single { return single }
+    if case .string(let s) = elements[i].kind { return (s, elements[i].span) }
+    return ("", elements[i].span)
+  }
+}
+
 extension PolicyParser {
-  /// `text.contains(":")` (a Character search), on the bytes when the text is ASCII,
-  /// where each byte is a Character: the Character search walks grapheme clusters.
-  static func containsColon(_ text: String) -> Bool {
+  /// `"*"` or `service:action`: the text has a colon, and neither starts nor ends with one.
+  /// Checked on the bytes when the text is ASCII (where each byte is a Character); other
+  /// text keeps the Character checks, whose answers differ for combining marks.
+  static func isActionText(_ text: String) -> Bool {
     var text = text
-    return text.withUTF8 { bytes in
-      var ascii = true
+    let ascii: Bool? = text.withUTF8 { bytes in
       var colon = false
       for b in bytes {
-        if b >= 0x80 { ascii = false }
+        if b >= 0x80 { return nil }
         if b == UInt8(ascii: ":") { colon = true }
       }
-      return ascii ? colon : nil
-    } ?? text.contains(":")
+      if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") { return true }
+      return colon && bytes[0] != UInt8(ascii: ":") && bytes[bytes.count - 1] != UInt8(ascii: ":")
+    }
+    if let ascii { return ascii }
+    return text != "*" && text.contains(":") && !text.hasPrefix(":") && !text.hasSuffix(":")
+  }
+
+  /// `"*"` or text that starts with `arn:`, on the bytes when they decide it alone.
+  static func isResourceText(_ text: String) -> Bool {
+    var text = text
+    let decided: Bool? = text.withUTF8 { b in
+      if b.count == 1 && b[0] == UInt8(ascii: "*") { return true }
+      guard b.count >= 4 else { return b.allSatisfy { $0 < 0x80 } ? false : nil }
+      // After an ASCII `arn:`, a combining mark would join the colon's Character.
+      let prefix = b[0] == 0x61 && b[1] == 0x72 && b[2] == 0x6E && b[3] == 0x3A
+      if prefix { return b.count == 4 || b[4] < 0x80 ? true : nil }
+      return b.allSatisfy { $0 < 0x80 } ? false : nil
+    }
+    return decided ?? (text == "*" || text.hasPrefix("arn:"))
   }
 }
 

@@ -134,18 +134,19 @@ public enum PolicyParser {
           help: "use \"Version\": \"2012-10-17\" for policy variables", at: root.span, severity: .warning)
       }
       var statements: [Statement] = []
-      var sids: [String: SourceSpan] = [:]
+      statements.reserveCapacity(statementValues.count)
       for (index, value) in statementValues.enumerated() {
         let isArray = statementValues.count > 1 || statementValue.elements != nil
         // Paths are spelled out only for a diagnostic: most statements have none.
         if let statement = self.statement(value, index: index, path: isArray ? "Statement[\(index)]" : "Statement") {
+          // A scan of the earlier statements: a policy has a few, and a dictionary of Sids
+          // cost more to build than the scans.
           if let sid = statement.sid {
-            if sids[sid] != nil {
+            if statements.contains(where: { $0.sid == sid }) {
               report(
                 .policyDuplicateSid, "duplicate Sid `\(sid)`", help: "Sid values must be unique within a policy",
                 at: statement.span, path: isArray ? "Statement[\(index)]" : "Statement", severity: .warning)
             }
-            sids[sid] = statement.span
           }
           statements.append(statement)
         }
