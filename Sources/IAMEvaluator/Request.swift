@@ -187,19 +187,40 @@ public struct Request: Sendable {
   /// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:PrincipalIsAWSService`)
   /// are added unless the context already has them.
   public init(principal: Principal, action: String, resource: String, context: RequestContext = RequestContext()) {
+    self.init(
+      principal: principal, derived: Request.derivedEntries(of: principal), action: action, resource: resource,
+      context: context)
+  }
+
+  /// The context keys AWS sets from the caller (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+  /// `aws:PrincipalType`, `aws:PrincipalIsAWSService`), as entries a request adds unless
+  /// its context has them. Made once per caller by a batch (`init(principal:derived:...)`):
+  /// per request they were four new values and an ARN spelled out again.
+  package static func derivedEntries(of principal: Principal) -> [RequestContext.Entry] {
+    guard principal != .unspecified else { return [] }
+    var out: [RequestContext.Entry] = []
+    out.reserveCapacity(4)
+    func add(_ key: RequestContext.KnownKey, _ value: ContextValue) {
+      out.append(RequestContext.Entry(name: key.name, lowercasedName: key.lowercasedName, hash: key.hash, value: value))
+    }
+    if let arn = principal.principalArn { add(DerivedKey.principalArn, ContextValue(arn, type: .string)) }
+    if let account = principal.account { add(DerivedKey.principalAccount, ContextValue(account, type: .string)) }
+    if let type = principal.principalType { add(DerivedKey.principalType, ContextValue(type, type: .string)) }
+    var isService = false
+    if case .service = principal { isService = true }
+    add(DerivedKey.principalIsAWSService, isService ? DerivedKey.isServiceTrue : DerivedKey.isServiceFalse)
+    return out
+  }
+
+  /// `init(principal:action:resource:context:)` with the caller's derived entries made
+  /// already; `derived` must be `Request.derivedEntries(of: principal)`.
+  package init(
+    principal: Principal, derived: [RequestContext.Entry], action: String, resource: String, context: RequestContext
+  ) {
     var context = context
-    if principal != .unspecified {
-      context.reserveCapacity(context.entries.count + 4)
-      if let arn = principal.principalArn { context.addIfAbsent(DerivedKey.principalArn, ContextValue(arn, type: .string)) }
-      if let account = principal.account {
-        context.addIfAbsent(DerivedKey.principalAccount, ContextValue(account, type: .string))
-      }
-      if let type = principal.principalType {
-        context.addIfAbsent(DerivedKey.principalType, ContextValue(type, type: .string))
-      }
-      var isService = false
-      if case .service = principal { isService = true }
-      context.addIfAbsent(DerivedKey.principalIsAWSService, isService ? DerivedKey.isServiceTrue : DerivedKey.isServiceFalse)
+    if !derived.isEmpty {
+      context.reserveCapacity(context.entries.count + derived.count)
+      for entry in derived { context.addIfAbsent(entry) }
     }
     // Lowercased in place when ASCII (action names are), without an intermediate string.
     var actionKey = Array(action.utf8)

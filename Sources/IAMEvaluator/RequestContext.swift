@@ -111,6 +111,14 @@ public struct RequestContext: Sendable, Hashable {
     entries.append(Entry(name: key.name, lowercasedName: key.lowercasedName, hash: key.hash, value: value()))
   }
 
+  /// Adds a prepared entry unless the context has its key; a value already there stays.
+  mutating func addIfAbsent(_ entry: Entry) {
+    for i in entries.indices where entries[i].hash == entry.hash && entries[i].lowercasedName == entry.lowercasedName {
+      return
+    }
+    entries.append(entry)
+  }
+
   /// The value for a lowercased key whose hash is known (the evaluator's fast path).
   @inline(__always)
   public func value(lowercased key: String, hash: UInt64) -> ContextValue? {

@@ -133,7 +133,8 @@ public final class PolicyCache: @unchecked Sendable {
 
   /// What a request member's raw bytes read as, when they read without errors.
   enum Value: @unchecked Sendable {
-    case caller(Principal)
+    /// With `Request.derivedEntries(of:)` of it, made once for every line it calls.
+    case caller(Principal, derived: [RequestContext.Entry])
     case strings([String])
     case owner(String)
     case contextEntry(RequestContext.Entry)

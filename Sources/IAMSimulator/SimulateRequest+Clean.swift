@@ -334,7 +334,7 @@ struct CleanReader {
     switch tag {
     case .callerArn:
       guard let text = plainString(&scanner) else { return nil }
-      return Principal(text).map { .caller($0) }
+      return Principal(text).map { .caller($0, derived: Request.derivedEntries(of: $0)) }
     case .resourceOwner:
       guard let text = plainString(&scanner) else { return nil }
       return SimulateRequest.account(of: text).map { .owner($0) }
@@ -378,7 +378,7 @@ struct CleanReader {
         sawActions: &sawActions)
       guard reader.diagnostics.isEmpty else { return false }
       switch tag {
-      case .callerArn: value = .caller(scratch.caller)
+      case .callerArn: value = .caller(scratch.caller, derived: Request.derivedEntries(of: scratch.caller))
       case .actionNames: value = .strings(scratch.actionNames)
       case .resourceArns: value = .strings(scratch.resourceArns)
       default:
@@ -388,7 +388,9 @@ struct CleanReader {
       cache.storeValue(raw, tag: tag, value)
     }
     switch (tag, value) {
-    case (.callerArn, .caller(let p)): request.caller = p
+    case (.callerArn, .caller(let p, let derived)):
+      request.caller = p
+      request.callerEntries = derived
     case (.actionNames, .strings(let s)): request.actionNames = s
     case (.resourceArns, .strings(let s)): request.resourceArns = s
     case (.resourceOwner, .owner(let o)): request.resourceOwner = o

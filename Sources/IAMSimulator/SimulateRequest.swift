@@ -16,7 +16,7 @@ public struct SimulateRequest: Sendable {
   public var actionNames: [String] = []
   public var resourceArns: [String] = ["*"]
   public var resourceOwner: String? { didSet { interned = nil } }
-  public var caller: Principal = .unspecified
+  public var caller: Principal = .unspecified { didSet { callerEntries = nil } }
   public var context = RequestContext()
   public var maxItems: Int?
   public var marker: Int?
@@ -24,6 +24,12 @@ public struct SimulateRequest: Sendable {
   /// by every request of a batch with the same policy lists (see `PolicyCache.storeApplicable`);
   /// nil until a cached read sets it, and again once any policy field changes.
   var interned: ApplicablePolicies?
+  /// `Request.derivedEntries(of: caller)`, when a cached read has them made already;
+  /// nil again once `caller` changes.
+  var callerEntries: [RequestContext.Entry]?
+
+  /// The context keys AWS derives from the caller, made once per caller in a batch.
+  var derivedEntries: [RequestContext.Entry] { callerEntries ?? Request.derivedEntries(of: caller) }
 
   /// An empty request (no policies, no actions), to fill in from code.
   public init() {}

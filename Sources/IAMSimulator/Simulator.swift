@@ -27,11 +27,13 @@ public struct Simulator: Sendable {
   /// Every action × resource pair, in input order (actions outer, as AWS lists them).
   public func results(for request: SimulateRequest) -> [SimulationResult] {
     let policies = request.applicablePolicies
+    let derived = request.derivedEntries
     var results: [SimulationResult] = []
     results.reserveCapacity(request.actionNames.count * request.resourceArns.count)
     for action in request.actionNames {
       for resource in request.resourceArns {
-        let r = Request(principal: request.caller, action: action, resource: resource, context: request.context)
+        let r = Request(
+          principal: request.caller, derived: derived, action: action, resource: resource, context: request.context)
         results.append(SimulationResult(action: action, resource: resource, request: r, evaluation: evaluator.evaluate(r, against: policies)))
       }
     }
@@ -79,13 +81,15 @@ extension Simulator {
       let request = clean.value.take()
     {
       let policies = request.applicablePolicies
+      let derived = request.derivedEntries
       let resources = request.resourceArns
       let perAction = resources.count
       SimulateResponse.writeCompact(count: request.actionNames.count * perAction, request: request, into: &out) {
         i, out in
         let action = request.actionNames[i / perAction]
         let resource = resources[i % perAction]
-        let r = Request(principal: request.caller, action: action, resource: resource, context: request.context)
+        let r = Request(
+          principal: request.caller, derived: derived, action: action, resource: resource, context: request.context)
         SimulateResponse.writeCompact(
           action, resource, evaluator.evaluate(r, against: policies), positions: positions, into: &out)
       }
