@@ -1,4 +1,4 @@
-import IAMEvaluator
+@testable import IAMEvaluator
 import IAMPolicy
 import Testing
 
@@ -152,5 +152,33 @@ import Testing
     #expect(request.context.keys.count == 4)
     let unspecified = Request(principal: .unspecified, action: "s3:GetObject", resource: "*")
     #expect(unspecified.context.keys.isEmpty)
+  }
+
+  @Test("A request made with its caller's derived entries prepared is the request made without them")
+  func preparedDerivedEntries() throws {
+    let principals: [Principal] = [
+      .unspecified, .anonymous, .service("ec2.amazonaws.com"), .accountRoot(account: "111122223333"),
+      try #require(Principal("arn:aws:iam::111122223333:user/alice")),
+      try #require(Principal("arn:aws:sts::111122223333:assumed-role/Admin/s")),
+    ]
+    var given = RequestContext()
+    given["aws:PrincipalArn"] = ContextValue("arn:aws:iam::999999999999:user/spoof")
+    given["AWS:principaltype"] = ContextValue("Nobody")
+    given["s3:prefix"] = ContextValue("home/")
+    for principal in principals {
+      for context in [RequestContext(), given] {
+        let plain = Request(principal: principal, action: "s3:GetObject", resource: "arn:aws:s3:::b/k", context: context)
+        let prepared = Request(
+          principal: principal, derived: Request.derivedEntries(of: principal), action: "s3:GetObject",
+          resource: "arn:aws:s3:::b/k", context: context)
+        #expect(prepared.context == plain.context)
+        #expect(prepared.context.value(lowercased: "aws:principalarn") == plain.context.value(lowercased: "aws:principalarn"))
+      }
+    }
+    // What the request was given stays; what it lacks is added.
+    let alice = try #require(Principal("arn:aws:iam::111122223333:user/alice"))
+    let r = Request(principal: alice, derived: Request.derivedEntries(of: alice), action: "s3:GetObject", resource: "*", context: given)
+    #expect(r.context.value(lowercased: "aws:principalarn")?.values == ["arn:aws:iam::999999999999:user/spoof"])
+    #expect(r.context.value(lowercased: "aws:principalaccount")?.values == ["111122223333"])
   }
 }
