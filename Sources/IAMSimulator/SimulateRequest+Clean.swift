@@ -96,7 +96,10 @@ extension SimulateRequest {
         key.resourceOwner = request.resourceOwner
         cache.intern(key, into: &request)
       }
-      return Parsed(value: request, diagnostics: reader.diagnostics)
+      // Moved out, not copied: a copy retained (and then released) every field.
+      var moved = SimulateRequest()
+      swap(&moved, &request)
+      return Parsed(value: moved, diagnostics: reader.diagnostics)
     }
   }
 
