@@ -239,7 +239,9 @@ enum BatchRunner {
   }
 
   static func run(_ bytes: UnsafeBufferPointer<UInt8>, name: String, simulator: Simulator) -> [Chunk] {
-    let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    // sysconf, not `ProcessInfo.activeProcessorCount`: that reads cgroup files through
+    // Foundation, a noticeable part of a short batch's start-up.
+    let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     // Small chunks, handed out as workers free up, keep every core busy to the end;
     // each worker finds the lines of its own chunks, so no core waits for a split of
     // the whole file first.
