@@ -242,6 +242,26 @@ public struct Request: Sendable {
       isKMSKeyRequest: kind.isKMSKey)
   }
 
+  /// ASCII without CR: every byte is a character of its own.
+  static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
+      if (word & 0x8080_8080_8080_8080) | ((cr &- 0x0101_0101_0101_0101) & ~cr & 0x8080_8080_8080_8080) != 0 {
+        return false
+      }
+      i += 8
+    }
+    while i < bytes.count {
+      if bytes[i] >= 0x80 || bytes[i] == 0x0D { return false }
+      i += 1
+    }
+    return true
+  }
+
   /// Whether the resource is an IAM role (its policy is then a trust policy) or a KMS key,
   /// read from the ARN's bytes without splitting it into strings.
   static func resourceKind(_ resource: String) -> (isRole: Bool, isKMSKey: Bool) {
@@ -249,20 +269,27 @@ public struct Request: Sendable {
     return text.withUTF8 { b in
       guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return (false, false) }
       // Non-ASCII text (and CR, which joins LF into one character) goes the general way.
-      if b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+      func general() -> (Bool, Bool) {
         guard let arn = ARN(resource) else { return (false, false) }
         return (
           arn.service == "iam" && arn.resourceType == "role", arn.service == "kms" && arn.resourceType == "key"
         )
       }
-      // The positions of the second, third and fifth colons.
+      // The positions of the second, third and fifth colons, found in the same pass
+      // that checks the bytes; the rest is checked eight bytes at a time.
       var count = 0
       var c1 = 0, c2 = 0, c4 = 0
-      for i in b.indices where b[i] == UInt8(ascii: ":") {
-        if count == 1 { c1 = i } else if count == 2 { c2 = i } else if count == 4 { c4 = i }
-        count += 1
-        if count == 5 { break }
+      var i = 0
+      while i < b.count && count < 5 {
+        let c = b[i]
+        if c >= 0x80 || c == 0x0D { return general() }
+        if c == UInt8(ascii: ":") {
+          if count == 1 { c1 = i } else if count == 2 { c2 = i } else if count == 4 { c4 = i }
+          count += 1
+        }
+        i += 1
       }
+      if !Request.isPlainASCII(UnsafeBufferPointer(rebasing: b[i...])) { return general() }
       guard count == 5 else { return (false, false) }
       var typeEnd = c4 + 1
       while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }

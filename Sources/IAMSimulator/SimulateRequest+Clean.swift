@@ -119,15 +119,27 @@ enum CleanKey: Int, CaseIterable {
 
   /// The key whose name is exactly `raw` (a key's bytes between its quotes).
   init?(_ raw: UnsafeBufferPointer<UInt8>) {
-    guard let base = raw.baseAddress else { return nil }
-    for key in CleanKey.allCases {
-      let text = key.text
-      if text.utf8CodeUnitCount == raw.count && memcmp(text.utf8Start, base, raw.count) == 0 {
-        self = key
-        return
-      }
+    guard let base = raw.baseAddress, raw.count >= 6 else { return nil }
+    // The candidates by length and first letter, then one comparison.
+    let candidate: CleanKey
+    switch (raw.count, raw[0]) {
+    case (15, UInt8(ascii: "P")): candidate = .policyInputList
+    case (34, _): candidate = .permissionsBoundaryPolicyInputList
+    case (22, UInt8(ascii: "S")): candidate = .sessionPolicyInputList
+    case (14, UInt8(ascii: "R")): candidate = .resourcePolicy
+    case (9, _): candidate = .callerArn
+    case (11, _): candidate = .actionNames
+    case (12, _): candidate = .resourceArns
+    case (13, _): candidate = .resourceOwner
+    case (14, UInt8(ascii: "C")): candidate = .contextEntries
+    case (22, UInt8(ascii: "R")): candidate = .resourceHandlingOption
+    case (8, _): candidate = .maxItems
+    case (6, _): candidate = .marker
+    default: return nil
     }
-    return nil
+    let text = candidate.text
+    guard text.utf8CodeUnitCount == raw.count, memcmp(text.utf8Start, base, raw.count) == 0 else { return nil }
+    self = candidate
   }
 
   var text: StaticString {

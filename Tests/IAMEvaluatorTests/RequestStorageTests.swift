@@ -181,4 +181,25 @@ import Testing
     #expect(r.context.value(lowercased: "aws:principalarn")?.values == ["arn:aws:iam::999999999999:user/spoof"])
     #expect(r.context.value(lowercased: "aws:principalaccount")?.values == ["111122223333"])
   }
+
+  @Test("Role and KMS-key resources are recognised over bytes as the general ARN reading does")
+  func resourceKindAgreesWithTheARNReading() {
+    let texts = [
+      "arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/a/b/Admin", "arn:aws:iam::111122223333:role",
+      "arn:aws:iam::111122223333:roles/x", "arn:aws:iam::111122223333:user/role", "arn:aws:kms:us-east-1:111122223333:key/1234",
+      "arn:aws:kms:us-east-1:111122223333:key", "arn:aws:kms:us-east-1:111122223333:alias/key", "arn:aws:iam::111122223333:role:x",
+      "arn:aws:iam::1111:role/Admin/é", "arn:aws:iam::111122223333:role/Admin\r\nx", "arn:aws:iam::111122223333:rôle/x",
+      "arn:aws:iam:111122223333:role/x", "arn:aws:s3:::bucket/role/x", "*", "arn:", "arn:aws:iam::111122223333:role/" + String(repeating: "x", count: 40),
+      "arn:aws:iam::111122223333:role/" + String(repeating: "x", count: 40) + "\u{80}",
+    ]
+    for text in texts {
+      let arn = ARN(text)
+      let expected = (
+        arn.map { $0.service == "iam" && $0.resourceType == "role" } ?? false,
+        arn.map { $0.service == "kms" && $0.resourceType == "key" } ?? false
+      )
+      let kind = Request.resourceKind(text)
+      #expect(kind.isRole == expected.0 && kind.isKMSKey == expected.1, "\(text)")
+    }
+  }
 }
