@@ -460,7 +460,7 @@ struct Run {
       case .notPrincipal(let patterns):
         // A listed principal is exempt; a principal with a permissions boundary never is
         // (IAM User Guide, "NotPrincipal" and "Permissions boundaries").
-        if !r.hasBoundary, patterns.contains(where: { PrincipalMatcher.exempts($0.value, r.rest.principal) }) {
+        if !r.hasBoundary, patterns.contains(where: { r.rest.isExempt(by: $0.value) }) {
           return nil
         }
       }
@@ -506,7 +506,7 @@ struct Run {
       guard let callerAccount = r.storage.callerAccount, callerAccount == account else { return nil }
       return r.storage.isRoot ? .principalItself : .account
     default:
-      return PrincipalMatcher.match(value, r.rest.principal)
+      return r.rest.principalMatch(value)
     }
   }
 

@@ -59,6 +59,12 @@ public struct Request: Sendable {
         self.resource = resource
         self.context = context
       }
+
+      // Matched here, on the object's own field: read through a reference the
+      // evaluator holds unretained, the principal was copied (its strings retained
+      // and released) for every principal entry of every statement.
+      func principalMatch(_ value: PrincipalPattern.Value) -> PrincipalMatch? { PrincipalMatcher.match(value, principal) }
+      func isExempt(by value: PrincipalPattern.Value) -> Bool { PrincipalMatcher.exempts(value, principal) }
     }
 
     static func make(
