@@ -3,6 +3,17 @@ import PackageDescription
 
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+/// Release builds of the command (and of the benchmark that measures it) link the Swift
+/// runtime and Foundation statically: start-up drops from ~12 ms to ~4 ms, and the
+/// runtime's retain and release are direct calls.
+let staticRuntimeInRelease: [LinkerSetting] = [
+  .unsafeFlags(
+    [
+      "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+      "-lswiftSynchronization",
+    ], .when(configuration: .release))
+]
+
 let package = Package(
   name: "iam-tutor",
   platforms: [.macOS(.v13)],
@@ -55,20 +66,14 @@ let package = Package(
       ],
       swiftSettings: swift6),
     .executableTarget(
-      name: "iam-tutor", dependencies: ["IAMTutorCLI"], swiftSettings: swift6,
-      linkerSettings: [
-        .unsafeFlags(
-          [
-            "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
-            "-lswiftSynchronization",
-          ], .when(configuration: .release))
-      ]),
+      name: "iam-tutor", dependencies: ["IAMTutorCLI"], swiftSettings: swift6, linkerSettings: staticRuntimeInRelease),
     .target(name: "IAMTestSupport", dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator"], swiftSettings: swift6),
     .executableTarget(
       name: "EvaluatorBenchmark",
       dependencies: ["IAMPolicy", "IAMEvaluator", "IAMSimulator", "IAMTutorCLI"],
       path: "Benchmarks/EvaluatorBenchmark",
-      swiftSettings: swift6),
+      // Linked as `iam-tutor` is, so it measures the evaluator as the command runs it.
+      swiftSettings: swift6, linkerSettings: staticRuntimeInRelease),
     .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(name: "IAMEvaluatorTests", dependencies: ["IAMEvaluator", "IAMTestSupport"], swiftSettings: swift6),
     .testTarget(
