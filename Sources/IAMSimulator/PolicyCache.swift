@@ -757,8 +757,10 @@ public final class PolicyCache: @unchecked Sendable {
       }
     }
 
-    /// Each node on the path keeps its context too: lists share their beginnings.
-    /// (A loop, not recursion: a hostile line may hold thousands of entries.)
+    /// Made from the nearest node above that has its context (a list that ended
+    /// there), and kept on this node only: keeping one on every node of a line of
+    /// thousands of entries would copy the list once per entry. (A loop, not
+    /// recursion, for the same lines.)
     static func context(of node: ContextNode) -> RequestContext {
       if let made = node.context { return made }
       var path: [ContextNode] = []
@@ -770,8 +772,8 @@ public final class PolicyCache: @unchecked Sendable {
       var context = top?.context ?? RequestContext()
       for n in path.reversed() {
         if let entry = n.entry, case .contextEntry(let e) = entry.value { context.set(e) }
-        n.context = context
       }
+      node.context = context
       return context
     }
 

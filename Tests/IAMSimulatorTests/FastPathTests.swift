@@ -150,4 +150,22 @@ import Testing
       }
     }
   }
+
+  /// A long list of entries goes through the trie as any other (each node keeps no copy
+  /// of the list so far), and twice: a second line with the same beginning reuses it.
+  @Test func longContextThroughOneWorker() {
+    let policy = #""{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"k2999\":\"v\"}}}}""#
+    let local = PolicyCache.Local(PolicyCache())
+    let positions = StatementPositions()
+    for last in ["v", "w"] {
+      let entries = (0..<3000).map { i in
+        #"{"ContextKeyName":"k\#(i)","ContextKeyValues":["\#(i == 2999 ? last : "x\(i)")"]}"#
+      }
+      let text = #"{"PolicyInputList":[\#(policy)],"ActionNames":["s3:GetObject"],"ContextEntries":[\#(entries.joined(separator: ","))]}"#
+      let file = SourceFile(name: "doc", text: text)
+      let compact = Self.compact(file, cache: local, positions: positions)
+      #expect(compact == Self.collected(file, cache: PolicyCache()))
+      #expect(compact.contains(last == "v" ? #""EvalDecision":"allowed""# : #""EvalDecision":"implicitDeny""#))
+    }
+  }
 }
