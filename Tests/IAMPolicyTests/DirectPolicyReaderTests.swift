@@ -27,6 +27,11 @@ import Testing
     (#"{"Version":"2012-10-17","Statement":[\#(statement)]}"#, [.identity, .session, .permissionsBoundary]),
     (#"{"Version":"2012-10-17","Statement":\#(statement)}"#, [.identity, .serviceControl]),
     (#"{"Version":"2008-10-17","Statement":[\#(statement)],"Id":"x"}"#, [.identity]),
+    // Keys sorted by name: the statements come before the Version.
+    (
+      #"{"Id":"x","Statement":[{"Action":"s3:Get*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}},"Effect":"Allow","Resource":"arn:aws:s3:::b/${aws:username}/*"}],"Version":"2012-10-17"}"#,
+      [.identity]
+    ),
     (
       #" { "Version" : "2012-10-17" , "Statement" : [ { "Sid" : "A" , "Effect" : "Deny" , "NotAction" : [ "s3:*" , "EC2:Describe*" ] , "NotResource" : [ "arn:aws:s3:::${aws:username}/*" , "*" ] } , { "Sid" : "A" , "Effect" : "Allow" , "Action" : "*" , "Resource" : "*" } ] } "#,
       [.identity]
@@ -74,7 +79,11 @@ import Testing
       #"{"Version":"2012-10-17","Version":"2012-10-17","Statement":[\#(s)]}"#,
       #"{"Version":"2012-10-18","Statement":[\#(s)]}"#, #"{"Version":20121017,"Statement":[\#(s)]}"#,
       #"{"Version":"2012-10-17","Id":1,"Statement":[\#(s)]}"#, #"{"version":"2012-10-17","Statement":[\#(s)]}"#,
-      #"{"Statement":[\#(s)],"Version":"2012-10-17"}"#, #"{"Statement":[\#(s)],"Statement":[\#(s)]}"#,
+      #"{"Statement":[\#(s)],"Version":"2012-10-17"}"#, #"{"Statement":[\#(s)],"Version":"2008-10-17"}"#,
+      #"{"Statement":[{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:::${aws:username}"}],"Version":"2008-10-17"}"#,
+      #"{"Statement":[{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"StringEquals":{"k":"${x}"}}}],"Version":"2008-10-17"}"#,
+      #"{"Statement":[{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:::${aws:username}"}],"Version":"2012-10-17"}"#,
+      #"{"Statement":[{"Effect":"Allow","Action":"s3:Get","Resource":"*","Condition":{"NumericEquals":{"k":"${x}"}}}],"Version":"2012-10-17"}"#, #"{"Statement":[\#(s)],"Statement":[\#(s)]}"#,
       #"{"Version":"2012-10-17","Statement":[\#(s), 1]}"#, #"{"Ver\u0073ion":"2012-10-17","Statement":[\#(s)]}"#,
     ]
     let statements = [

@@ -30,14 +30,15 @@ struct DirectPolicyReader {
     var policyID: String?
     var sawVersion = false
     var statements: [Statement]?
+    // Statements before the Version (keys sorted by name) are read as 2012-10-17, nearly
+    // always what the Version then says; when it says otherwise, the general reading decides.
+    var assumedVersion = false
     var seen = Seen()
     skipWhitespace()
     try objectMembers { reader, key throws(Unusual) in
       switch key {
       case "Version":
         try seen.insert(0)
-        // Statements read before the Version would have been read with the wrong one.
-        guard statements == nil else { throw Unusual() }
         sawVersion = true
         let (_, span) = try reader.rawString()
         if reader.equals(span, #""2012-10-17""#) {
@@ -52,13 +53,20 @@ struct DirectPolicyReader {
         policyID = try reader.string().0
       case "Statement":
         try seen.insert(2)
-        statements = try reader.statements()
+        if sawVersion {
+          statements = try reader.statements()
+        } else {
+          assumedVersion = true
+          reader.context.version = .v2012
+          statements = try reader.statements()
+          reader.context.version = .absent
+        }
       default:
         throw Unusual()
       }
     }
     skipWhitespace()
-    guard index == bytes.count, let statements else { throw Unusual() }
+    guard index == bytes.count, let statements, !assumedVersion || context.version == .v2012 else { throw Unusual() }
     // The general reading warns that `${...}` is literal text without 2012-10-17.
     if !sawVersion || context.version != .v2012, VariableTemplate.hasVariableOpening(bytes) { throw Unusual() }
     return Policy(
@@ -115,6 +123,7 @@ struct DirectPolicyReader {
       case "Action", "NotAction":
         try seen.insert(2)
         var patterns: [ActionPattern] = []
+        patterns.reserveCapacity(reader.elementCountHint())
         try reader.stringList { text, span throws(Unusual) in
           guard PolicyParser.isActionText(text) else { throw Unusual() }
           patterns.append(ActionPattern(text: text, span: span))
@@ -123,6 +132,7 @@ struct DirectPolicyReader {
       case "Resource", "NotResource":
         try seen.insert(3)
         var patterns: [ResourcePattern] = []
+        patterns.reserveCapacity(reader.elementCountHint())
         try reader.stringList { text, span throws(Unusual) in
           guard PolicyParser.isResourceText(text) else { throw Unusual() }
           patterns.append(ResourcePattern(text: text, span: span, substitutesVariables: version.substitutesVariables))
@@ -317,6 +327,19 @@ struct DirectPolicyReader {
       count += 1
     }
     guard count > 0 else { throw Unusual() }
+  }
+
+  /// How many strings the list at `index` holds, as a capacity to reserve: its quotes
+  /// up to the first `]`, halved (a `]` inside a string only makes it low).
+  func elementCountHint() -> Int {
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return 1 }
+    var quotes = 0
+    var i = index + 1
+    while i < bytes.count && bytes[i] != UInt8(ascii: "]") {
+      if bytes[i] == UInt8(ascii: "\"") { quotes += 1 }
+      i += 1
+    }
+    return max(quotes / 2, 1)
   }
 
   /// A condition's values: a string, number or boolean, or an array of them, as the text
