@@ -305,9 +305,10 @@ struct ActionFilter {
 
   func matches(_ statement: Statement) -> Bool {
     actionKey.withUnsafeBufferPointer { a in
+      let hit = statement.actionSet.firstMatch(a, serviceHash: nil) != nil
       switch statement.action {
-      case .action(let patterns): return patterns.contains { $0.matches(lowercased: a) }
-      case .notAction(let patterns): return !patterns.contains { $0.matches(lowercased: a) }
+      case .action: return hit
+      case .notAction: return !hit
       }
     }
   }

@@ -52,3 +52,29 @@ import Testing
     }
   }
 }
+
+/// `AWS` principals read on their bytes give the values of the Character reading.
+@Suite struct PrincipalByteReadingTests {
+  static let texts = [
+    "*", "**", "", "111122223333", "11112222333", "1111222233334", "11112222333é", "1111\u{301}22223333",
+    "arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:root/x", "arn:aws:iam::111122223333:rootx",
+    "arn:aws:iam::111122223333:user/a/b", "arn:aws:iam::111122223333:user", "arn:aws:iam::111122223333:users/a",
+    "arn:aws:iam::111122223333:role/Admin", "arn:aws:iam::111122223333:role/p/q/Admin",
+    "arn:aws:iam::111122223333:role/p//", "arn:aws:iam::111122223333:role", "arn:aws:iam::111122223333:role:x/y",
+    "arn:aws:iam::111122223333:role//", "arn:aws:iam::111122223333:role/*", "arn:aws:iam::1111?2223333:root",
+    "arn:aws:sts::111122223333:assumed-role/R/S", "arn:aws:sts::111122223333:assumed-role/R/S/T/",
+    "arn:aws:sts::111122223333:assumed-role/R", "arn:aws:sts::111122223333:assumed-role:x/R/S",
+    "arn:aws:sts::111122223333:assumed-role//", "arn:aws:sts::111122223333:assumed-role",
+    "arn:aws:sts::111122223333:federated-user/bob", "arn:aws:sts::111122223333:federated-user",
+    "arn:aws:s3:::bucket", "arn:aws:iam::111122223333", "arn:::::", "arn::::::", "arn:aws:iam::111122223333:role/é",
+    "arn:aws:iam::111122223333:\u{301}role/x", "arn\u{301}:aws:iam::1:root", "arn:aws:iam::1:root\r\n",
+    "AIDACKCEVSQ6C2EXAMPLE", "ARN:aws:iam::111122223333:root", "arn:aws:iam:us-east-1:111122223333:user/u",
+  ]
+
+  @Test func sameAsCharacterReading() {
+    for text in Self.texts {
+      #expect(PrincipalPattern.awsValue(text) == PrincipalPattern.awsValue(characters: text), "\(text)")
+    }
+    #expect(PrincipalPattern.awsValue("arn:aws:sts::1:assumed-role/R/S/T") == .assumedRole(account: "1", role: "R", session: "S/T", arn: "arn:aws:sts::1:assumed-role/R/S/T"))
+  }
+}

@@ -201,4 +201,34 @@ public struct SegmentedPattern: Sendable {
     self.tokens = tokens
     self.bounds = bounds
   }
+
+  /// `init(splitting: WildcardPattern(text).tokens)`, read from the text's bytes: every
+  /// ARN pattern of every new policy comes through here, and the tokens in between
+  /// were an array made only to be split.
+  init(splittingText text: String) {
+    var text = text
+    var tokens: [UInt16] = []
+    // Empty, then reserved: a literal `[0]` is one buffer more.
+    var bounds: [Int] = []
+    bounds.reserveCapacity(7)
+    bounds.append(0)
+    text.withUTF8 { bytes in
+      tokens.reserveCapacity(bytes.count)
+      tokens.appendTokens(count: bytes.count) { out in
+        var count = 0
+        for b in bytes {
+          if b == UInt8(ascii: ":") && bounds.count < 6 {
+            bounds.append(count)
+          } else {
+            out[count] = WildcardPattern.token(b, wildcards: true, caseFolded: false)
+            count += 1
+          }
+        }
+        return count
+      }
+    }
+    bounds.append(tokens.count)
+    self.tokens = tokens
+    self.bounds = bounds
+  }
 }

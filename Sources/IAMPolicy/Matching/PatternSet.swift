@@ -50,6 +50,68 @@ public struct PatternSet: Sendable {
     self.literalLengths = literalLengths
   }
 
+  /// The patterns of a statement's `Action` or `NotAction`, tokenized from their text
+  /// straight into the set (as `WildcardPattern(text, wildcards: true, caseFolded: true)`):
+  /// every statement of every new policy builds one, and a token array per action, then
+  /// copied here, was most of its cost.
+  init(actions: [ActionPattern]) {
+    var total = 0
+    for action in actions { total += action.text.utf8.count }
+    var tokens: [UInt16] = []
+    tokens.reserveCapacity(total)
+    // Empty, then reserved: a literal `[0]` is one buffer more.
+    var bounds: [Int] = []
+    bounds.reserveCapacity(actions.count + 1)
+    bounds.append(0)
+    var literalLengths: [Int] = []
+    literalLengths.reserveCapacity(actions.count)
+    var services: [UInt64] = []
+    var anyService = false
+    for action in actions {
+      var text = action.text
+      let start = tokens.count
+      var hasWildcards = false
+      // The hash of the lowercased service prefix, nil without a colon or when a wildcard
+      // comes before it (`WildcardPattern.serviceHash`).
+      var serviceHash: UInt64?
+      text.withUTF8 { bytes in
+        tokens.appendTokens(count: bytes.count) { out in
+          var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+          var open = true
+          for i in 0..<bytes.count {
+            let t = WildcardPattern.token(bytes[i], wildcards: true, caseFolded: true)
+            out[i] = t
+            if t > 0xFF {
+              hasWildcards = true
+              open = false
+            } else if open {
+              if t == UInt16(UInt8(ascii: ":")) {
+                serviceHash = hash
+                open = false
+              } else {
+                hash ^= UInt64(t)
+                hash = hash &* 0x100_0000_01b3
+              }
+            }
+          }
+          return bytes.count
+        }
+      }
+      literalLengths.append(hasWildcards ? -1 : tokens.count - start)
+      bounds.append(tokens.count)
+      if anyService { continue }
+      if let serviceHash {
+        if !services.contains(serviceHash) { services.append(serviceHash) }
+      } else {
+        anyService = true
+      }
+    }
+    self.tokens = tokens
+    self.bounds = bounds
+    self.serviceHashes = anyService ? nil : services
+    self.literalLengths = literalLengths
+  }
+
   public var count: Int { bounds.count - 1 }
 
   /// FNV-1a over bytes: stable, cheap, good enough for a prefilter.

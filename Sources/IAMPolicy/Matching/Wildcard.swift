@@ -141,3 +141,16 @@ public struct WildcardPattern: Sendable, Hashable {
     return pi == pn
   }
 }
+
+extension Array where Element == UInt16 {
+  /// Appends up to `count` tokens that `body` writes (it returns how many), through a
+  /// scratch buffer on the stack: appending one at a time calls into the runtime twice
+  /// per token, which was most of the cost of tokenizing a new policy's patterns.
+  @inline(__always)
+  mutating func appendTokens(count: Int, _ body: (UnsafeMutableBufferPointer<UInt16>) -> Int) {
+    withUnsafeTemporaryAllocation(of: UInt16.self, capacity: Swift.max(count, 1)) { scratch in
+      let written = body(scratch)
+      append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<written]))
+    }
+  }
+}

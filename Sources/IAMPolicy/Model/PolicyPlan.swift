@@ -168,15 +168,21 @@ package final class PolicyPlan: @unchecked Sendable {
             let count = segmented.bounds.count - 1
             var entry = ResourceEntry(kind: .segments, boundsStart: Int32(resourceBounds.count), segmentCount: Int32(count))
             let base = resourceTokens.count
-            resourceBounds.append(contentsOf: segmented.bounds.lazy.map { Int32(base + $0) })
+            for bound in segmented.bounds { resourceBounds.append(Int32(base + bound)) }
             resourceTokens.append(contentsOf: segmented.tokens)
             // The literal prefix of the pattern text, colons included (the segments leave
             // them out): its bytes up to the first wildcard.
             entry.prefixStart = Int32(resourceTokens.count)
             var text = pattern.text
             text.withUTF8 { bytes in
-              let end = bytes.firstIndex { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") } ?? bytes.count
-              resourceTokens.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<end]).lazy.map { UInt16($0) })
+              resourceTokens.appendTokens(count: bytes.count) { out in
+                var end = 0
+                while end < bytes.count && bytes[end] != UInt8(ascii: "*") && bytes[end] != UInt8(ascii: "?") {
+                  out[end] = UInt16(bytes[end])
+                  end += 1
+                }
+                return end
+              }
             }
             entry.prefixEnd = Int32(resourceTokens.count)
             // Part i ends, with its colon, at bounds[i + 1] + i + 1 in the pattern text.

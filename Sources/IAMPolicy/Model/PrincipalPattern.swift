@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// One principal named in a `Principal` or `NotPrincipal` element.
 public struct PrincipalPattern: Sendable, Equatable {
   public enum Value: Sendable, Hashable {
@@ -39,16 +45,83 @@ public struct PrincipalPattern: Sendable, Equatable {
   /// Reads an `AWS` principal value; nil when it has a partial wildcard, which IAM rejects.
   public static func awsValue(_ text: String) -> Value? {
     if text == "*" { return .anyone }
-    // ASCII text (every real principal) is checked over its bytes: the same answers as
-    // the character checks below, without grapheme breaking.
-    let utf8 = text.utf8
-    if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
-      if utf8.count == 12, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .account(text) }
-      if utf8.contains(UInt8(ascii: "*")) || utf8.contains(UInt8(ascii: "?")) { return nil }
-    } else {
-      if text.count == 12, text.allSatisfy(\.isASCIIDigit) { return .account(text) }
-      if text.contains("*") || text.contains("?") { return nil }
+    var bytes = text
+    if let value = bytes.withUTF8({ asciiAWSValue(text, $0) }) { return value }
+    return awsValue(characters: text)
+  }
+
+  /// The reading of `awsValue(characters:)` over the bytes of ASCII text without CR
+  /// (where every byte is a Character), making only the Strings the value keeps:
+  /// resource policies name hundreds of principals, and splitting each ARN into five
+  /// Strings cost more than the rest of the principal. nil for other text (not for a
+  /// rejected value, which is `.some(nil)`).
+  static func asciiAWSValue(_ text: String, _ b: UnsafeBufferPointer<UInt8>) -> Value?? {
+    var colons = (0, 0, 0, 0, 0)
+    var colonCount = 0
+    var digits = 0
+    for i in b.indices {
+      let c = b[i]
+      if c >= 0x80 || c == 0x0D { return nil }
+      if c == UInt8(ascii: "*") || c == UInt8(ascii: "?") { return .some(nil) }
+      if c >= 0x30 && c <= 0x39 { digits += 1 }
+      if c == UInt8(ascii: ":") && colonCount < 5 {
+        switch colonCount {
+        case 0: colons.0 = i
+        case 1: colons.1 = i
+        case 2: colons.2 = i
+        case 3: colons.3 = i
+        default: colons.4 = i
+        }
+        colonCount += 1
+      }
     }
+    if b.count == 12 && digits == 12 { return .account(text) }
+    // `arn:partition:service:region:account:resource`, the split `ARN.init` makes.
+    guard colonCount == 5, colons.0 == 3, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E else { return .otherAWS(text) }
+    func equals(_ from: Int, _ to: Int, _ word: StaticString) -> Bool {
+      to - from == word.utf8CodeUnitCount && memcmp(b.baseAddress! + from, word.utf8Start, to - from) == 0
+    }
+    func string(_ from: Int, _ to: Int) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
+    }
+    let resource = colons.4 + 1
+    // The resource type: the resource part up to its first `/` or `:`.
+    var typeEnd = resource
+    while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }
+    let account = { string(colons.3 + 1, colons.4) }
+    if equals(colons.1 + 1, colons.2, "iam") {
+      if equals(resource, typeEnd, "root") && typeEnd == b.count { return .account(account()) }
+      if equals(resource, typeEnd, "user") { return .user(account: account(), arn: text) }
+      if equals(resource, typeEnd, "role") {
+        // The last non-empty `/`-separated piece of the resource, as `split(separator:)` gives it.
+        var end = b.count
+        while end > resource && b[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        var start = end
+        while start > resource && b[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        return .role(account: account(), name: string(start, end), arn: text)
+      }
+    } else if equals(colons.1 + 1, colons.2, "sts") {
+      if equals(resource, typeEnd, "assumed-role") {
+        // `assumed-role/ROLE/SESSION`, split at the resource's first two slashes (the type
+        // may also end at a colon); the session keeps any further slashes.
+        var roleStart = typeEnd
+        while roleStart < b.count && b[roleStart] != UInt8(ascii: "/") { roleStart += 1 }
+        var roleEnd = roleStart + 1
+        while roleEnd < b.count && b[roleEnd] != UInt8(ascii: "/") { roleEnd += 1 }
+        guard roleEnd < b.count else { return .otherAWS(text) }
+        return .assumedRole(
+          account: account(), role: string(roleStart + 1, roleEnd), session: string(roleEnd + 1, b.count), arn: text)
+      }
+      if equals(resource, typeEnd, "federated-user") { return .federatedUser(account: account(), arn: text) }
+    }
+    return .otherAWS(text)
+  }
+
+  /// The definition, over Characters and the parts of `ARN`.
+  static func awsValue(characters text: String) -> Value? {
+    if text == "*" { return .anyone }
+    if text.count == 12, text.allSatisfy(\.isASCIIDigit) { return .account(text) }
+    if text.contains("*") || text.contains("?") { return nil }
     guard let arn = ARN(text) else { return .otherAWS(text) }
     switch (arn.service, arn.resourceType) {
     case ("iam", "root") where arn.resource == "root":

@@ -30,7 +30,7 @@ public final class Statement: Sendable {
     self.resource = resource
     self.conditions = conditions
     self.span = span
-    self.actionSet = PatternSet(patterns: action.patterns.lazy.map(\.pattern))
+    self.actionSet = PatternSet(actions: action.patterns)
   }
 }
 
@@ -74,17 +74,20 @@ public enum PrincipalClause: Sendable {
 public struct ActionPattern: Sendable {
   public var text: String
   public var span: SourceSpan
-  /// Lowercased tokens; actions are case-insensitive (IAM User Guide, "Action").
-  public var pattern: WildcardPattern
 
   public init(text: String, span: SourceSpan) {
     self.text = text
     self.span = span
-    self.pattern = WildcardPattern(text, wildcards: true, caseFolded: true)
   }
 
-  /// Matches an action name that is already lowercased.
-  @inline(__always)
+  /// Lowercased tokens; actions are case-insensitive (IAM User Guide, "Action").
+  ///
+  /// Made when asked: the statement's `actionSet` holds every pattern's tokens for
+  /// matching, and an array per action cost a tenth of parsing a new policy.
+  public var pattern: WildcardPattern { WildcardPattern(text, wildcards: true, caseFolded: true) }
+
+  /// Matches an action name that is already lowercased (explanations; the evaluator
+  /// matches with the statement's `actionSet`).
   public func matches(lowercased action: UnsafeBufferPointer<UInt8>) -> Bool {
     pattern.matches(action)
   }
@@ -112,10 +115,10 @@ public final class ResourcePattern: Sendable {
       matcher = .any
     } else if substitutesVariables, let template = VariableTemplate.parse(text, wildcards: true) {
       matcher = .template(template)
+    } else if PolicyParser.startsWithARN(text) {
+      matcher = .segments(SegmentedPattern(splittingText: text))
     } else {
-      let tokens = WildcardPattern(text).tokens
-      matcher = ARNMatcher.isARNPattern(tokens)
-        ? .segments(SegmentedPattern(splitting: tokens)) : .glob(WildcardPattern(tokens: tokens))
+      matcher = .glob(WildcardPattern(text))
     }
   }
 

@@ -266,6 +266,12 @@ extension PolicyParser {
     return text != "*" && text.contains(":") && !text.hasPrefix(":") && !text.hasSuffix(":")
   }
 
+  /// Whether the UTF-8 bytes start with `arn:` (an ARN pattern, split into its parts).
+  static func startsWithARN(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { b in b.count >= 4 && b[0] == 0x61 && b[1] == 0x72 && b[2] == 0x6E && b[3] == 0x3A }
+  }
+
   /// `"*"` or text that starts with `arn:`, on the bytes when they decide it alone.
   static func isResourceText(_ text: String) -> Bool {
     var text = text

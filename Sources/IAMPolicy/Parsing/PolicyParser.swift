@@ -10,6 +10,14 @@ public enum PolicyParser {
   public static func parse(
     _ file: SourceFile, as kind: PolicyKind, id: String? = nil, limits: JSONParser.Limits = .default
   ) -> Parsed<Policy> {
+    parseDirect(file, as: kind, id: id ?? file.name, limits: limits)
+      ?? parseGeneral(file, as: kind, id: id, limits: limits)
+  }
+
+  /// The reading that defines the result: the document's JSON tree, then the model.
+  package static func parseGeneral(
+    _ file: SourceFile, as kind: PolicyKind, id: String? = nil, limits: JSONParser.Limits = .default
+  ) -> Parsed<Policy> {
     let json = JSONParser.parse(file, limits: limits)
     guard let root = json.value else { return Parsed(value: nil, diagnostics: json.diagnostics) }
     var result = parse(json: root, in: file, as: kind, id: id ?? file.name)
@@ -22,6 +30,22 @@ public enum PolicyParser {
     var context = Context(file: file, kind: kind)
     let policy = context.policy(root, id: id)
     return Parsed(value: policy, diagnostics: context.diagnostics)
+  }
+
+  /// The result of `parseGeneral` for a document in the common shape, read without the
+  /// JSON tree (see `DirectPolicyReader`); nil for any other document.
+  package static func parseDirect(
+    _ file: SourceFile, as kind: PolicyKind, id: String, limits: JSONParser.Limits = .default
+  ) -> Parsed<Policy>? {
+    file.bytes.withUnsafeBufferPointer { buffer in
+      var reader = DirectPolicyReader(bytes: buffer, limits: limits, context: Context(file: file, kind: kind))
+      do throws(DirectPolicyReader.Unusual) {
+        let policy = try reader.policy(id: id)
+        return Parsed(value: policy, diagnostics: reader.context.diagnostics)
+      } catch {
+        return nil
+      }
+    }
   }
 
   static let topLevelElements = ["Version", "Id", "Statement"]
@@ -141,17 +165,19 @@ public enum PolicyParser {
         if let statement = self.statement(value, index: index, path: isArray ? "Statement[\(index)]" : "Statement") {
           // A scan of the earlier statements: a policy has a few, and a dictionary of Sids
           // cost more to build than the scans.
-          if let sid = statement.sid {
-            if statements.contains(where: { $0.sid == sid }) {
-              report(
-                .policyDuplicateSid, "duplicate Sid `\(sid)`", help: "Sid values must be unique within a policy",
-                at: statement.span, path: isArray ? "Statement[\(index)]" : "Statement", severity: .warning)
-            }
-          }
+          noteDuplicateSid(of: statement, among: statements, path: isArray ? "Statement[\(index)]" : "Statement")
           statements.append(statement)
         }
       }
       return Policy(id: id, kind: kind, version: version, policyID: policyID, statements: statements, source: file)
+    }
+
+    /// Warns when an earlier statement has the same Sid.
+    mutating func noteDuplicateSid(of statement: Statement, among earlier: [Statement], path: @autoclosure () -> String) {
+      guard let sid = statement.sid, earlier.contains(where: { $0.sid == sid }) else { return }
+      report(
+        .policyDuplicateSid, "duplicate Sid `\(sid)`", help: "Sid values must be unique within a policy",
+        at: statement.span, path: path(), severity: .warning)
     }
   }
 }
