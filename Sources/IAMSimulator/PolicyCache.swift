@@ -689,13 +689,21 @@ public final class PolicyCache: @unchecked Sendable {
       return nil
     }
 
-    /// Keeps a value read cleanly from `raw` (a whole value) for `prefixedValue`; returns
-    /// it, or nil when `prefixedValue` cannot find it (see `keep`). Kept per worker: the
-    /// few hundred entries a batch repeats cost less to read twice than a shared lock.
+    /// Keeps a value read cleanly from `raw` (a whole value) for `prefixedValue` and, by
+    /// its whole bytes, for the other workers; returns it, or nil when `prefixedValue`
+    /// cannot find it (see `keep`).
     @discardableResult
     func storePrefixedValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag, _ value: Value) -> ValueEntry? {
       let entry = ValueEntry(raw: raw, tag: tag, value: value)
+      shared.storeValue(entry, hash: PolicyCache.hash(raw) ^ tag.rawValue)
       return keep(entry) ? entry : nil
+    }
+
+    /// What another worker (or an earlier `Local` of the same cache) read from exactly
+    /// `raw`, a whole value, as `tag`; kept here too when `keep` takes it (`kept`).
+    func sharedPrefixedValue(_ raw: UnsafeBufferPointer<UInt8>, tag: ValueTag) -> (entry: ValueEntry, kept: Bool)? {
+      guard let entry = shared.valueEntry(raw, hash: PolicyCache.hash(raw) ^ tag.rawValue, tag: tag) else { return nil }
+      return (entry, keep(entry))
     }
 
     /// Adds `entry` to the table `prefixedValue` reads, unless it cannot be found there

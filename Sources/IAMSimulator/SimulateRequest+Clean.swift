@@ -433,16 +433,23 @@ struct CleanReader {
         scanner.offset = entryStart + hit.raw.count
         entry = e
       } else {
-        guard let json = scanner.value(depth: 2), !scanner.sawDuplicateKey else { return nil }
-        var reader = SimulateRequest.Reader(
-          file: SourceFile(name: "", bytes: []), diagnostics: [], limits: limits, cache: nil)
-        let one = reader.contextEntries(
-          JSONMember(key: "ContextEntries", keySpan: .none, value: JSONValue(.array([json]), span: json.span)))
-        guard reader.diagnostics.isEmpty, one.entries.count == 1 else { return nil }
-        entry = RequestContext.Entry(name: one.entries[0].name, value: one.entries[0].value)
-        guard json.span.start == entryStart else { return nil }
-        let raw = UnsafeBufferPointer(rebasing: all[entryStart..<json.span.end])
-        found = cache.storePrefixedValue(raw, tag: .contextEntry, .contextEntry(entry))
+        // Not seen by this worker: another may have read the very same bytes.
+        guard let span = scanner.rawValue(), span.start == entryStart else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: all[span.start..<span.end])
+        if let (shared, kept) = cache.sharedPrefixedValue(raw, tag: .contextEntry), case .contextEntry(let e) = shared.value {
+          entry = e
+          found = kept ? shared : nil
+        } else {
+          scanner.offset = entryStart
+          guard let json = scanner.value(depth: 2), !scanner.sawDuplicateKey, json.span.end == span.end else { return nil }
+          var reader = SimulateRequest.Reader(
+            file: SourceFile(name: "", bytes: []), diagnostics: [], limits: limits, cache: nil)
+          let one = reader.contextEntries(
+            JSONMember(key: "ContextEntries", keySpan: .none, value: JSONValue(.array([json]), span: json.span)))
+          guard reader.diagnostics.isEmpty, one.entries.count == 1 else { return nil }
+          entry = RequestContext.Entry(name: one.entries[0].name, value: one.entries[0].value)
+          found = cache.storePrefixedValue(raw, tag: .contextEntry, .contextEntry(entry))
+        }
       }
       if let current = node {
         if let kept = found, let child = cache.contextChild(current, kept) {
