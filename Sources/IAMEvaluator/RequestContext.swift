@@ -54,7 +54,7 @@ public struct RequestContext: Sendable, Hashable {
 
   public private(set) var entries: [Entry] = []
 
-  mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+  package mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
 
   public init() {}
 

@@ -622,7 +622,7 @@ public final class PolicyCache: @unchecked Sendable {
     }
 
     /// Prefix lengths prefixed values are found by: the longest one a value covers is its
-    /// key. Up to 256 bytes, since ARNs and context entries often differ late.
+    /// key. Up to 256 bytes: context entries often differ only in their values, late.
     static let valueTiers = [8, 16, 24, 32, 48, 64, 96, 128, 192, 256]
 
     /// What this worker or another read from exactly `raw` (a whole member) as `tag`.
@@ -778,6 +778,7 @@ public final class PolicyCache: @unchecked Sendable {
         top = n.parent
       }
       var context = top?.context ?? RequestContext()
+      context.reserveCapacity(context.entries.count + path.count)
       for n in path.reversed() {
         if let entry = n.entry, case .contextEntry(let e) = entry.value { context.set(e) }
       }
