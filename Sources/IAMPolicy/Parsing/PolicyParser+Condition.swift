@@ -1,4 +1,5 @@
 extension PolicyParser.Context {
+  /// Rules repeated in `DirectPolicyReader`: change both (see `statement`).
   mutating func conditionBlock(_ value: JSONValue, path: @autoclosure () -> String) -> [Condition] {
     guard let operators = value.members else {
       report(

@@ -1,6 +1,7 @@
 extension PolicyParser.Context {
   static let principalKeys = ["AWS", "Service", "Federated", "CanonicalUser"]
 
+  /// Rules repeated in `DirectPolicyReader`: change both (see `statement`).
   mutating func principalPatterns(_ member: JSONMember, path: @autoclosure () -> String) -> [PrincipalPattern]? {
     if case .string(let s) = member.value.kind {
       if s == "*" { return [PrincipalPattern(value: .anyone, text: "*", span: member.value.span)] }

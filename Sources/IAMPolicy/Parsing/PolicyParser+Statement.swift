@@ -1,5 +1,9 @@
 extension PolicyParser.Context {
   /// One statement; nil (with diagnostics) when it cannot be evaluated.
+  ///
+  /// `DirectPolicyReader` repeats this function's rules for the documents it reads
+  /// (kinds, warnings): a rule or warning added here must be added there, or make it
+  /// decline; `DirectPolicyReaderFuzzTests` compares the two.
   mutating func statement(_ value: JSONValue, index: Int, path: @autoclosure () -> String) -> Statement? {
     guard let members = value.members else {
       report(
