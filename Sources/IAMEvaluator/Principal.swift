@@ -58,76 +58,48 @@ public enum Principal: Sendable, Hashable {
   /// made per field kept (a batch reads thousands of callers); nil for anything else,
   /// which the general reading then decides, so both always agree.
   static func fromASCIIARN(_ text: String) -> Principal? {
-    let arn = text
+    let whole = text
     var text = text
     return text.withUTF8 { b -> Principal? in
-      guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return nil }
-      // The second, third, fourth and fifth colons; the first, second and last slash after them.
-      var colons = (0, 0, 0, 0)
-      var count = 0
+      guard let arn = ARNBytes(b), ARNBytes.isPlainASCII(b) else { return nil }
+      let account = arn.account
+      guard account.count == 12, !account.contains(where: { b[$0] < 0x30 || b[$0] > 0x39 }) else { return nil }
+      // The resource's first, second and last slash, as `pathParts` splits it.
       var slashes = 0
       var firstSlash = -1, secondSlash = -1, lastSlash = -1
-      for i in 4..<b.count {
-        let c = b[i]
-        if c >= 0x80 || c == 0x0D { return nil }
-        if count < 4 {
-          if c == UInt8(ascii: ":") {
-            switch count {
-            case 0: colons.0 = i
-            case 1: colons.1 = i
-            case 2: colons.2 = i
-            default: colons.3 = i
-            }
-            count += 1
-          }
-        } else if c == UInt8(ascii: "/") {
-          if slashes == 0 { firstSlash = i } else if slashes == 1 { secondSlash = i }
-          lastSlash = i
-          slashes += 1
-        }
+      for i in arn.resource where b[i] == UInt8(ascii: "/") {
+        if slashes == 0 { firstSlash = i } else if slashes == 1 { secondSlash = i }
+        lastSlash = i
+        slashes += 1
       }
-      guard count == 4 else { return nil }
-      func field(_ from: Int, _ to: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
-      }
-      func equals(_ from: Int, _ to: Int, _ literal: StaticString) -> Bool {
-        guard to - from == literal.utf8CodeUnitCount else { return false }
-        let l = literal.utf8Start
-        for i in 0..<(to - from) where b[from + i] != l[i] { return false }
-        return true
-      }
-      let accountStart = colons.2 + 1, accountEnd = colons.3
-      guard accountEnd - accountStart == 12 else { return nil }
-      for i in accountStart..<accountEnd where b[i] < 0x30 || b[i] > 0x39 { return nil }
-      let resource = colons.3 + 1
-      let firstEnd = slashes == 0 ? b.count : firstSlash
-      let isIAM = equals(colons.0 + 1, colons.1, "iam")
-      let isSTS = !isIAM && equals(colons.0 + 1, colons.1, "sts")
-      if isIAM && slashes == 0 && equals(resource, firstEnd, "root") {
-        return .accountRoot(account: field(accountStart, accountEnd))
-      }
+      let resource = arn.resource.lowerBound
+      let first = resource..<(slashes == 0 ? b.count : firstSlash)
+      let isIAM = arn.isText(arn.service, "iam")
+      let isSTS = !isIAM && arn.isText(arn.service, "sts")
+      if isIAM && slashes == 0 && arn.isText(first, "root") { return .accountRoot(account: arn.string(account)) }
       if isIAM && slashes >= 1 && lastSlash + 1 < b.count {
-        if equals(resource, firstEnd, "user") {
-          return .user(account: field(accountStart, accountEnd), name: field(lastSlash + 1, b.count), arn: arn)
+        if arn.isText(first, "user") {
+          return .user(account: arn.string(account), name: arn.string((lastSlash + 1)..<b.count), arn: whole)
         }
-        if equals(resource, firstEnd, "role") {
+        if arn.isText(first, "role") {
           return .role(
-            account: field(accountStart, accountEnd), name: field(lastSlash + 1, b.count),
-            path: field(firstSlash, lastSlash + 1), arn: arn)
+            account: arn.string(account), name: arn.string((lastSlash + 1)..<b.count),
+            path: arn.string(firstSlash..<(lastSlash + 1)), arn: whole)
         }
       }
-      if isSTS && slashes >= 2 && equals(resource, firstEnd, "assumed-role") {
+      if isSTS && slashes >= 2 && arn.isText(first, "assumed-role") {
         return .assumedRole(
-          account: field(accountStart, accountEnd), role: field(firstSlash + 1, secondSlash),
-          session: field(secondSlash + 1, b.count), arn: arn)
+          account: arn.string(account), role: arn.string((firstSlash + 1)..<secondSlash),
+          session: arn.string((secondSlash + 1)..<b.count), arn: whole)
       }
-      if isSTS && slashes >= 1 && equals(resource, firstEnd, "federated-user") {
+      if isSTS && slashes >= 1 && arn.isText(first, "federated-user") {
         let nameEnd = slashes >= 2 ? secondSlash : b.count
-        return .federatedUser(account: field(accountStart, accountEnd), name: field(firstSlash + 1, nameEnd), arn: arn)
+        return .federatedUser(account: arn.string(account), name: arn.string((firstSlash + 1)..<nameEnd), arn: whole)
       }
       return nil
     }
   }
+
 
   /// The resource part split at `/`. ASCII text (every real ARN) is split over its
   /// bytes, which gives the same parts as splitting characters, without the cost of

@@ -248,68 +248,25 @@ public struct Request: Sendable {
       isKMSKeyRequest: kind.isKMSKey)
   }
 
-  /// ASCII without CR: every byte is a character of its own.
-  static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let raw = UnsafeRawPointer(base)
-    var i = 0
-    while i + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      let cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
-      if (word & 0x8080_8080_8080_8080) | ((cr &- 0x0101_0101_0101_0101) & ~cr & 0x8080_8080_8080_8080) != 0 {
-        return false
-      }
-      i += 8
-    }
-    while i < bytes.count {
-      if bytes[i] >= 0x80 || bytes[i] == 0x0D { return false }
-      i += 1
-    }
-    return true
-  }
-
   /// Whether the resource is an IAM role (its policy is then a trust policy) or a KMS key,
   /// read from the ARN's bytes without splitting it into strings.
   static func resourceKind(_ resource: String) -> (isRole: Bool, isKMSKey: Bool) {
     var text = resource
     return text.withUTF8 { b in
-      guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return (false, false) }
+      // Text that is no ARN over bytes is none over Characters either.
+      guard let arn = ARNBytes(b) else { return (false, false) }
       // Non-ASCII text (and CR, which joins LF into one character) goes the general way.
-      func general() -> (Bool, Bool) {
+      guard ARNBytes.isPlainASCII(b) else {
         guard let arn = ARN(resource) else { return (false, false) }
         return (
           arn.service == "iam" && arn.resourceType == "role", arn.service == "kms" && arn.resourceType == "key"
         )
       }
-      // The positions of the second, third and fifth colons, found in the same pass
-      // that checks the bytes; the rest is checked eight bytes at a time.
-      var count = 0
-      var c1 = 0, c2 = 0, c4 = 0
-      var i = 0
-      while i < b.count && count < 5 {
-        let c = b[i]
-        if c >= 0x80 || c == 0x0D { return general() }
-        if c == UInt8(ascii: ":") {
-          if count == 1 { c1 = i } else if count == 2 { c2 = i } else if count == 4 { c4 = i }
-          count += 1
-        }
-        i += 1
-      }
-      if !Request.isPlainASCII(UnsafeBufferPointer(rebasing: b[i...])) { return general() }
-      guard count == 5 else { return (false, false) }
-      var typeEnd = c4 + 1
-      while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }
-      /// Whether `b[from..<to]` is the ASCII literal.
-      func isText(_ from: Int, _ to: Int, _ literal: StaticString) -> Bool {
-        guard to - from == literal.utf8CodeUnitCount else { return false }
-        let l = literal.utf8Start
-        for i in 0..<(to - from) where b[from + i] != l[i] { return false }
-        return true
-      }
+      let type = arn.resourceType
       return (
-        isText(c1 + 1, c2, "iam") && isText(c4 + 1, typeEnd, "role"),
-        isText(c1 + 1, c2, "kms") && isText(c4 + 1, typeEnd, "key")
+        arn.isText(arn.service, "iam") && arn.isText(type, "role"), arn.isText(arn.service, "kms") && arn.isText(type, "key")
       )
     }
   }
+
 }

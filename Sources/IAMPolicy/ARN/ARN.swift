@@ -38,30 +38,10 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
   init?(ascii text: String) {
     var text = text
     let parts: (String, String, String, String, String)? = text.withUTF8 { b in
-      guard b.count >= 9, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A else { return nil }
-      var colons = (0, 0, 0, 0, 0)
-      var count = 0
-      for i in b.indices {
-        let c = b[i]
-        if c >= 0x80 || c == 0x0D { return nil }
-        if c == UInt8(ascii: ":") && count < 5 {
-          switch count {
-          case 0: colons.0 = i
-          case 1: colons.1 = i
-          case 2: colons.2 = i
-          case 3: colons.3 = i
-          default: colons.4 = i
-          }
-          count += 1
-        }
-      }
-      guard count == 5 else { return nil }
-      func part(_ from: Int, _ to: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
-      }
+      guard let arn = ARNBytes(b), ARNBytes.isPlainASCII(b) else { return nil }
       return (
-        part(colons.0 + 1, colons.1), part(colons.1 + 1, colons.2), part(colons.2 + 1, colons.3),
-        part(colons.3 + 1, colons.4), part(colons.4 + 1, b.count)
+        arn.string(arn.partition), arn.string(arn.service), arn.string(arn.region), arn.string(arn.account),
+        arn.string(arn.resource)
       )
     }
     guard let parts else { return nil }
@@ -74,6 +54,85 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
   public var resourceType: String {
     if let i = resource.firstIndex(where: { $0 == "/" || $0 == ":" }) { return String(resource[..<i]) }
     return resource
+  }
+}
+
+/// An ARN's parts as ranges of its UTF-8 bytes: the split `ARN.init` makes, without
+/// making a string for each part. The readers of callers, principals and resources
+/// that use it take only ASCII text without CR (`isPlainASCII`), where each byte is a
+/// character of its own, and leave other text to their Character readings.
+package struct ARNBytes {
+  package let bytes: UnsafeBufferPointer<UInt8>
+  /// The first five colons (the first is at 3, after `arn`).
+  let colons: (Int, Int, Int, Int, Int)
+
+  /// nil unless `bytes` start with `arn:` and hold at least five colons.
+  package init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard bytes.count >= 9, bytes[0] == 0x61, bytes[1] == 0x72, bytes[2] == 0x6E, bytes[3] == 0x3A else { return nil }
+    var colons = (3, 0, 0, 0, 0)
+    var count = 1
+    var i = 4
+    while i < bytes.count && count < 5 {
+      if bytes[i] == UInt8(ascii: ":") {
+        switch count {
+        case 1: colons.1 = i
+        case 2: colons.2 = i
+        case 3: colons.3 = i
+        default: colons.4 = i
+        }
+        count += 1
+      }
+      i += 1
+    }
+    guard count == 5 else { return nil }
+    self.bytes = bytes
+    self.colons = colons
+  }
+
+  package var partition: Range<Int> { (colons.0 + 1)..<colons.1 }
+  package var service: Range<Int> { (colons.1 + 1)..<colons.2 }
+  package var region: Range<Int> { (colons.2 + 1)..<colons.3 }
+  package var account: Range<Int> { (colons.3 + 1)..<colons.4 }
+  package var resource: Range<Int> { (colons.4 + 1)..<bytes.count }
+
+  /// The resource type, as `ARN.resourceType`: the resource up to its first `/` or `:`.
+  package var resourceType: Range<Int> {
+    var end = colons.4 + 1
+    while end < bytes.count && bytes[end] != UInt8(ascii: "/") && bytes[end] != UInt8(ascii: ":") { end += 1 }
+    return (colons.4 + 1)..<end
+  }
+
+  package func string(_ range: Range<Int>) -> String {
+    String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+  }
+
+  /// Whether the bytes in `range` are exactly the ASCII literal.
+  package func isText(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+    guard range.count == literal.utf8CodeUnitCount else { return false }
+    let l = literal.utf8Start
+    for (k, i) in range.enumerated() where bytes[i] != l[k] { return false }
+    return true
+  }
+
+  /// ASCII without CR: every byte is a character of its own (CR joins a following LF
+  /// into one). Eight bytes at a time: requests check every resource.
+  package static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
+      if (word & 0x8080_8080_8080_8080) | ((cr &- 0x0101_0101_0101_0101) & ~cr & 0x8080_8080_8080_8080) != 0 {
+        return false
+      }
+      i += 8
+    }
+    while i < bytes.count {
+      if bytes[i] >= 0x80 || bytes[i] == 0x0D { return false }
+      i += 1
+    }
+    return true
   }
 }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
-
 /// One principal named in a `Principal` or `NotPrincipal` element.
 public struct PrincipalPattern: Sendable, Equatable {
   public enum Value: Sendable, Hashable {
@@ -56,66 +50,43 @@ public struct PrincipalPattern: Sendable, Equatable {
   /// Strings cost more than the rest of the principal. nil for other text (not for a
   /// rejected value, which is `.some(nil)`).
   static func asciiAWSValue(_ text: String, _ b: UnsafeBufferPointer<UInt8>) -> Value?? {
-    var colons = (0, 0, 0, 0, 0)
-    var colonCount = 0
-    var digits = 0
-    for i in b.indices {
-      let c = b[i]
-      if c >= 0x80 || c == 0x0D { return nil }
-      if c == UInt8(ascii: "*") || c == UInt8(ascii: "?") { return .some(nil) }
-      if c >= 0x30 && c <= 0x39 { digits += 1 }
-      if c == UInt8(ascii: ":") && colonCount < 5 {
-        switch colonCount {
-        case 0: colons.0 = i
-        case 1: colons.1 = i
-        case 2: colons.2 = i
-        case 3: colons.3 = i
-        default: colons.4 = i
-        }
-        colonCount += 1
-      }
-    }
-    if b.count == 12 && digits == 12 { return .account(text) }
+    guard ARNBytes.isPlainASCII(b) else { return nil }
+    if b.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { return .some(nil) }
+    if b.count == 12 && b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return .account(text) }
     // `arn:partition:service:region:account:resource`, the split `ARN.init` makes.
-    guard colonCount == 5, colons.0 == 3, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E else { return .otherAWS(text) }
-    func equals(_ from: Int, _ to: Int, _ word: StaticString) -> Bool {
-      to - from == word.utf8CodeUnitCount && memcmp(b.baseAddress! + from, word.utf8Start, to - from) == 0
-    }
-    func string(_ from: Int, _ to: Int) -> String {
-      String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
-    }
-    let resource = colons.4 + 1
-    // The resource type: the resource part up to its first `/` or `:`.
-    var typeEnd = resource
-    while typeEnd < b.count && b[typeEnd] != UInt8(ascii: "/") && b[typeEnd] != UInt8(ascii: ":") { typeEnd += 1 }
-    let account = { string(colons.3 + 1, colons.4) }
-    if equals(colons.1 + 1, colons.2, "iam") {
-      if equals(resource, typeEnd, "root") && typeEnd == b.count { return .account(account()) }
-      if equals(resource, typeEnd, "user") { return .user(account: account(), arn: text) }
-      if equals(resource, typeEnd, "role") {
+    guard let arn = ARNBytes(b) else { return .otherAWS(text) }
+    let resource = arn.resource.lowerBound
+    let type = arn.resourceType
+    let account = { arn.string(arn.account) }
+    if arn.isText(arn.service, "iam") {
+      if arn.isText(type, "root") && type.upperBound == b.count { return .account(account()) }
+      if arn.isText(type, "user") { return .user(account: account(), arn: text) }
+      if arn.isText(type, "role") {
         // The last non-empty `/`-separated piece of the resource, as `split(separator:)` gives it.
         var end = b.count
         while end > resource && b[end - 1] == UInt8(ascii: "/") { end -= 1 }
         var start = end
         while start > resource && b[start - 1] != UInt8(ascii: "/") { start -= 1 }
-        return .role(account: account(), name: string(start, end), arn: text)
+        return .role(account: account(), name: arn.string(start..<end), arn: text)
       }
-    } else if equals(colons.1 + 1, colons.2, "sts") {
-      if equals(resource, typeEnd, "assumed-role") {
+    } else if arn.isText(arn.service, "sts") {
+      if arn.isText(type, "assumed-role") {
         // `assumed-role/ROLE/SESSION`, split at the resource's first two slashes (the type
         // may also end at a colon); the session keeps any further slashes.
-        var roleStart = typeEnd
+        var roleStart = type.upperBound
         while roleStart < b.count && b[roleStart] != UInt8(ascii: "/") { roleStart += 1 }
         var roleEnd = roleStart + 1
         while roleEnd < b.count && b[roleEnd] != UInt8(ascii: "/") { roleEnd += 1 }
         guard roleEnd < b.count else { return .otherAWS(text) }
         return .assumedRole(
-          account: account(), role: string(roleStart + 1, roleEnd), session: string(roleEnd + 1, b.count), arn: text)
+          account: account(), role: arn.string((roleStart + 1)..<roleEnd), session: arn.string((roleEnd + 1)..<b.count),
+          arn: text)
       }
-      if equals(resource, typeEnd, "federated-user") { return .federatedUser(account: account(), arn: text) }
+      if arn.isText(type, "federated-user") { return .federatedUser(account: account(), arn: text) }
     }
     return .otherAWS(text)
   }
+
 
   /// The definition, over Characters and the parts of `ARN`.
   static func awsValue(characters text: String) -> Value? {
