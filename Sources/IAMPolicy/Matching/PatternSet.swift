@@ -21,61 +21,73 @@ public struct PatternSet: Sendable {
     self.init(patterns: patterns)
   }
 
-  /// Sized up front: every statement of every new policy builds one.
-  init<C: Collection<WildcardPattern>>(patterns: C) {
-    var total = 0
-    for p in patterns { total += p.tokens.count }
+  /// What both initialisers fill, sized up front (every statement of every new policy
+  /// builds a set): the tokens, where each pattern ends, its literal length, and the
+  /// services the patterns name.
+  private struct Builder {
     var tokens: [UInt16] = []
-    tokens.reserveCapacity(total)
-    var bounds = [0]
-    bounds.reserveCapacity(patterns.count + 1)
+    var bounds: [Int] = []
     var literalLengths: [Int] = []
-    literalLengths.reserveCapacity(patterns.count)
     var services: [UInt64] = []
+    /// A pattern names no service (or starts with a wildcard): every service is possible.
     var anyService = false
-    for p in patterns {
-      literalLengths.append(p.hasWildcards ? -1 : p.tokens.count)
-      tokens.append(contentsOf: p.tokens)
+
+    init(patterns: Int, tokens: Int) {
+      self.tokens.reserveCapacity(tokens)
+      // Empty, then reserved: a literal `[0]` is one buffer more.
+      bounds.reserveCapacity(patterns + 1)
+      bounds.append(0)
+      literalLengths.reserveCapacity(patterns)
+    }
+
+    /// Closes the pattern whose tokens start at `start`.
+    mutating func endPattern(from start: Int, hasWildcards: Bool, serviceHash: UInt64?) {
+      literalLengths.append(hasWildcards ? -1 : tokens.count - start)
       bounds.append(tokens.count)
-      if anyService { continue }
-      if let hash = p.serviceHash {
-        if !services.contains(hash) { services.append(hash) }
+      if anyService { return }
+      if let serviceHash {
+        if !services.contains(serviceHash) { services.append(serviceHash) }
       } else {
         anyService = true
       }
     }
-    self.tokens = tokens
-    self.bounds = bounds
-    self.serviceHashes = anyService ? nil : services
-    self.literalLengths = literalLengths
+  }
+
+  private init(_ built: Builder) {
+    tokens = built.tokens
+    bounds = built.bounds
+    serviceHashes = built.anyService ? nil : built.services
+    literalLengths = built.literalLengths
+  }
+
+  init<C: Collection<WildcardPattern>>(patterns: C) {
+    var total = 0
+    for p in patterns { total += p.tokens.count }
+    var built = Builder(patterns: patterns.count, tokens: total)
+    for p in patterns {
+      let start = built.tokens.count
+      built.tokens.append(contentsOf: p.tokens)
+      built.endPattern(from: start, hasWildcards: p.hasWildcards, serviceHash: p.serviceHash)
+    }
+    self.init(built)
   }
 
   /// The patterns of a statement's `Action` or `NotAction`, tokenized from their text
   /// straight into the set (as `WildcardPattern(text, wildcards: true, caseFolded: true)`):
-  /// every statement of every new policy builds one, and a token array per action, then
-  /// copied here, was most of its cost.
+  /// a token array per action, then copied here, was most of the cost.
   init(actions: [ActionPattern]) {
     var total = 0
     for action in actions { total += action.text.utf8.count }
-    var tokens: [UInt16] = []
-    tokens.reserveCapacity(total)
-    // Empty, then reserved: a literal `[0]` is one buffer more.
-    var bounds: [Int] = []
-    bounds.reserveCapacity(actions.count + 1)
-    bounds.append(0)
-    var literalLengths: [Int] = []
-    literalLengths.reserveCapacity(actions.count)
-    var services: [UInt64] = []
-    var anyService = false
+    var built = Builder(patterns: actions.count, tokens: total)
     for action in actions {
       var text = action.text
-      let start = tokens.count
+      let start = built.tokens.count
       var hasWildcards = false
       // The hash of the lowercased service prefix, nil without a colon or when a wildcard
       // comes before it (`WildcardPattern.serviceHash`).
       var serviceHash: UInt64?
       text.withUTF8 { bytes in
-        tokens.appendTokens(count: bytes.count) { out in
+        built.tokens.appendTokens(count: bytes.count) { out in
           var hash: UInt64 = 0xcbf2_9ce4_8422_2325
           var open = true
           for i in 0..<bytes.count {
@@ -97,19 +109,9 @@ public struct PatternSet: Sendable {
           return bytes.count
         }
       }
-      literalLengths.append(hasWildcards ? -1 : tokens.count - start)
-      bounds.append(tokens.count)
-      if anyService { continue }
-      if let serviceHash {
-        if !services.contains(serviceHash) { services.append(serviceHash) }
-      } else {
-        anyService = true
-      }
+      built.endPattern(from: start, hasWildcards: hasWildcards, serviceHash: serviceHash)
     }
-    self.tokens = tokens
-    self.bounds = bounds
-    self.serviceHashes = anyService ? nil : services
-    self.literalLengths = literalLengths
+    self.init(built)
   }
 
   public var count: Int { bounds.count - 1 }
