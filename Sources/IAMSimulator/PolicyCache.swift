@@ -459,15 +459,9 @@ public final class PolicyCache: @unchecked Sendable {
       let entry: Entry?
       unowned let parent: ListNode?
       let depth: Int
-      @exclusivity(unchecked) private var few: [ListNode] = []
-      /// The entries of `few`, compared by identity without touching (retaining) the nodes.
-      @exclusivity(unchecked) private var fewEntries: [ObjectIdentifier] = []
-      @exclusivity(unchecked) private var many: [Int: ListNode] = [:]
+      @exclusivity(unchecked) private var children = TrieChildren<ListNode>()
       /// The list that ends here, once read.
       @exclusivity(unchecked) var list: PolicyList?
-
-      /// Children scanned by `memcmp` before the hash lookup is used instead.
-      static let fewLimit = 8
 
       init(entry: Entry?, parent: ListNode?) {
         self.entry = entry
@@ -475,33 +469,20 @@ public final class PolicyCache: @unchecked Sendable {
         depth = (parent?.depth ?? -1) + 1
       }
 
-      /// The child whose policy string starts `rest`, among a few children.
+      /// The child whose policy string starts `rest`, among a few children (one
+      /// `memcmp` each); nil past a few, where `child(for:)` finds it by its entry.
       func child(startingWith rest: UnsafeBufferPointer<UInt8>) -> ListNode? {
-        guard many.isEmpty else { return nil }
+        guard let few = children.few else { return nil }
         for node in few where node.entry?.starts(rest) == true { return node }
         return nil
       }
 
       /// The child for `entry`, if there is one.
-      func child(for entry: Entry) -> ListNode? {
-        if many.isEmpty {
-          guard let i = fewEntries.firstIndex(of: ObjectIdentifier(entry)) else { return nil }
-          return few[i]
-        }
-        return many[entry.serial]
-      }
+      func child(for entry: Entry) -> ListNode? { children.child(for: ObjectIdentifier(entry)) }
 
       func add(_ entry: Entry) -> ListNode {
         let node = ListNode(entry: entry, parent: self)
-        if many.isEmpty && few.count < ListNode.fewLimit {
-          few.append(node)
-          fewEntries.append(ObjectIdentifier(entry))
-        } else {
-          for old in few { if let e = old.entry { many[e.serial] = old } }
-          few = []
-          fewEntries = []
-          many[entry.serial] = node
-        }
+        children.add(node, for: ObjectIdentifier(entry))
         return node
       }
 
@@ -733,8 +714,7 @@ public final class PolicyCache: @unchecked Sendable {
     final class ContextNode {
       let entry: ValueEntry?
       unowned let parent: ContextNode?
-      @exclusivity(unchecked) private var few: [(ObjectIdentifier, ContextNode)] = []
-      @exclusivity(unchecked) private var many: [ObjectIdentifier: ContextNode] = [:]
+      @exclusivity(unchecked) private var children = TrieChildren<ContextNode>()
       @exclusivity(unchecked) var context: RequestContext?
 
       init(entry: ValueEntry?, parent: ContextNode?) {
@@ -742,25 +722,11 @@ public final class PolicyCache: @unchecked Sendable {
         self.parent = parent
       }
 
-      func child(for entry: ValueEntry) -> ContextNode? {
-        let id = ObjectIdentifier(entry)
-        if many.isEmpty {
-          for (key, node) in few where key == id { return node }
-          return nil
-        }
-        return many[id]
-      }
+      func child(for entry: ValueEntry) -> ContextNode? { children.child(for: ObjectIdentifier(entry)) }
 
       func add(_ entry: ValueEntry) -> ContextNode {
         let node = ContextNode(entry: entry, parent: self)
-        let id = ObjectIdentifier(entry)
-        if many.isEmpty && few.count < ListNode.fewLimit {
-          few.append((id, node))
-        } else {
-          for (key, old) in few { many[key] = old }
-          few = []
-          many[id] = node
-        }
+        children.add(node, for: ObjectIdentifier(entry))
         return node
       }
     }
@@ -792,6 +758,41 @@ public final class PolicyCache: @unchecked Sendable {
       guard contextNodes < shared.capacity * 4 else { return nil }
       contextNodes += 1
       return node.add(entry)
+    }
+  }
+}
+
+/// A trie node's children, by the identity of the cached object each one adds (the
+/// cache keeps those objects alive, so identities are not reused): a short list scanned
+/// first, a dictionary past `fewLimit`. Batches repeat a few hundred lists, so most nodes
+/// have one or two children.
+struct TrieChildren<Node: AnyObject> {
+  static var fewLimit: Int { 8 }
+  private var fewNodes: [Node] = []
+  /// The keys of `fewNodes`, compared without touching (retaining) the nodes.
+  private var fewKeys: [ObjectIdentifier] = []
+  private var many: [ObjectIdentifier: Node] = [:]
+
+  /// The children while they are few; nil once they are kept by key.
+  var few: [Node]? { many.isEmpty ? fewNodes : nil }
+
+  func child(for key: ObjectIdentifier) -> Node? {
+    if many.isEmpty {
+      guard let i = fewKeys.firstIndex(of: key) else { return nil }
+      return fewNodes[i]
+    }
+    return many[key]
+  }
+
+  mutating func add(_ node: Node, for key: ObjectIdentifier) {
+    if many.isEmpty && fewNodes.count < Self.fewLimit {
+      fewNodes.append(node)
+      fewKeys.append(key)
+    } else {
+      for (k, old) in zip(fewKeys, fewNodes) { many[k] = old }
+      fewNodes = []
+      fewKeys = []
+      many[key] = node
     }
   }
 }
