@@ -117,23 +117,11 @@ package struct ARNBytes {
   /// ASCII without CR: every byte is a character of its own (CR joins a following LF
   /// into one). Eight bytes at a time: requests check every resource.
   package static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let raw = UnsafeRawPointer(base)
-    var i = 0
-    while i + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      let cr = word ^ 0x0D0D_0D0D_0D0D_0D0D
-      if (word & 0x8080_8080_8080_8080) | ((cr &- 0x0101_0101_0101_0101) & ~cr & 0x8080_8080_8080_8080) != 0 {
-        return false
-      }
-      i += 8
-    }
-    while i < bytes.count {
-      if bytes[i] >= 0x80 || bytes[i] == 0x0D { return false }
-      i += 1
-    }
-    return true
+    JSONScanner.noByte(
+      in: bytes, flaggedIn: { $0 & 0x8080_8080_8080_8080 | JSONScanner.byteMask($0, 0x0D) },
+      flagged: { $0 >= 0x80 || $0 == 0x0D })
   }
+
 }
 
 /// IAM's ARN-aware resource matching.

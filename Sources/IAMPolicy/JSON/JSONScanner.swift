@@ -192,23 +192,34 @@ public struct JSONScanner {
   /// Whether `bytes` go into a JSON string as they are: no control character, quote
   /// or backslash. Eight bytes at a time (writers check every name and ARN they put).
   public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    noByte(
+      in: bytes,
+      // Bytes below 0x20: the classic "has a byte less than n" test (exact for n <= 128).
+      flaggedIn: { ($0 &- 0x2020_2020_2020_2020) & ~$0 & 0x8080_8080_8080_8080 | byteMask($0, 0x22) | byteMask($0, 0x5C) },
+      flagged: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+  }
+
+  /// Whether no byte of `bytes` is `flagged`; `flaggedIn` asks the same of eight bytes at
+  /// once (non-zero when any is). The loop shared by the byte checks that run on every
+  /// name, ARN and resource.
+  @inline(__always)
+  package static func noByte(
+    in bytes: UnsafeBufferPointer<UInt8>, flaggedIn: (UInt64) -> UInt64, flagged: (UInt8) -> Bool
+  ) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     let raw = UnsafeRawPointer(base)
     var i = 0
     while i + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      // Bytes below 0x20: the classic "has a byte less than n" test (exact for n <= 128).
-      let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-      if control | byteMask(word, 0x22) | byteMask(word, 0x5C) != 0 { return false }
+      if flaggedIn(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) != 0 { return false }
       i += 8
     }
     while i < bytes.count {
-      let b = bytes[i]
-      if b < 0x20 || b == 0x22 || b == 0x5C { return false }
+      if flagged(bytes[i]) { return false }
       i += 1
     }
     return true
   }
+
 
   static func byteMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
     let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
